@@ -1,0 +1,106 @@
+// Numeric transforms and field readers used on the featurize hot path: log scaling, string shape
+// (entropy, digit share), and tolerant reads of untrusted record fields. None of them allocate.
+import type { ZeekRecord } from '../zeek/record.js';
+
+/**
+ * ln(1 + x) for a count or byte total; negatives, NaN and ±Infinity (bad input) give 0 so a
+ * corrupt field can never put a non-finite value into a feature vector.
+ */
+export function log1pCount(value: number): number {
+  return value > 0 && value < Number.POSITIVE_INFINITY ? Math.log1p(value) : 0;
+}
+
+/** Inverse of log1pCount, for showing a feature in its original unit. */
+export function expm1Count(scaled: number): number {
+  return Math.expm1(scaled);
+}
+
+/**
+ * A duration or round-trip time in seconds, log-scaled as ln(1 + seconds × 1000): ln of
+ * milliseconds for long values, linear below a millisecond, 0 at 0. DNS rtt and TCP durations
+ * span 1e-5 … 1e4 s, and plain ln(1 + seconds) would squeeze every sub-second value to ~0.
+ */
+export function logSeconds(seconds: number): number {
+  return seconds > 0 && seconds < Number.POSITIVE_INFINITY ? Math.log1p(seconds * 1000) : 0;
+}
+
+/** Inverse of logSeconds: seconds. */
+export function secondsFromLog(scaled: number): number {
+  return Math.expm1(scaled) / 1000;
+}
+
+/** Character counts for shannonEntropy; every slot is back to 0 after each call. */
+const characterCounts = new Int32Array(256);
+
+/**
+ * Shannon entropy of the characters of `text`, in bits per character:
+ * H = −Σ p_c log2 p_c with p_c = count(c) / length. Code units above 255 are folded onto
+ * code & 0xFF (a slight underestimate for non-Latin text, which Zeek mostly escapes as `\xNN`).
+ */
+export function shannonEntropy(text: string): number {
+  const length = text.length;
+  if (length === 0) return 0;
+  for (let i = 0; i < length; i++) characterCounts[text.charCodeAt(i) & 0xff]!++;
+  let entropy = 0;
+  // Second pass visits each distinct character at its first occurrence and clears its count,
+  // so the table is clean for the next call without a 256-slot fill.
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i) & 0xff;
+    const count = characterCounts[code]!;
+    if (count > 0) {
+      const p = count / length;
+      entropy -= p * Math.log2(p);
+      characterCounts[code] = 0;
+    }
+  }
+  return entropy;
+}
+
+/** Share of ASCII digits among the characters of `text` (0 for the empty string). */
+export function digitShare(text: string): number {
+  const length = text.length;
+  if (length === 0) return 0;
+  let digits = 0;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits++;
+  }
+  return digits / length;
+}
+
+/** How many times `code` occurs in `text`. */
+export function countCharacter(text: string, code: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === code) count++;
+  return count;
+}
+
+/** A numeric field, or NaN when it is unset or not a finite number (absent means unset). */
+export function readNumber(record: ZeekRecord, field: string): number {
+  const value = record[field];
+  return typeof value === 'number' && Number.isFinite(value) ? value : Number.NaN;
+}
+
+/** A string field, or undefined when unset or not a string. */
+export function readString(record: ZeekRecord, field: string): string | undefined {
+  const value = record[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A bool field as 1 (true), 0 (false) or -1 (unset or not a boolean). */
+export function readFlag(record: ZeekRecord, field: string): number {
+  const value = record[field];
+  return value === true ? 1 : value === false ? 0 : -1;
+}
+
+/** Number of elements of a set/vector field, or -1 when unset. */
+export function readLength(record: ZeekRecord, field: string): number {
+  const value = record[field];
+  return Array.isArray(value) ? value.length : -1;
+}
+
+/** Whether a string field is set and non-empty. */
+export function hasText(record: ZeekRecord, field: string): boolean {
+  const value = record[field];
+  return typeof value === 'string' && value.length > 0;
+}
