@@ -4,6 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { AutoZeekWatchError, UsageError } from '../errors.js';
 import { packageVersion } from './version.js';
 import { registerKitnetCommand } from './kitnet-command.js';
+import { registerTrainCommand } from './train-command.js';
+import { registerScoreCommand } from './score-command.js';
+import { registerInferCommand } from './infer-command.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
@@ -15,6 +18,9 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerTrainCommand(program);
+  registerInferCommand(program);
+  registerScoreCommand(program);
   registerKitnetCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -1,0 +1,62 @@
+// `autozeekwatch score FILE|DIR...`: batch-scores Zeek log files with trained models.
+import { stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { loadModelSet } from '../pipeline/model-set.js';
+import { RecordScorer } from '../pipeline/record-scorer.js';
+import { scoreInto } from '../pipeline/score-stream.js';
+import { ScoreFileWriter } from '../sinks/score-file.js';
+import { findLogFiles, readLogFile, ReadSummary } from '../zeek/index.js';
+import type { LogEntry, LogModule, LogStream } from '../zeek/record.js';
+import { DEFAULT_MODEL_DIR, modulesOption, parsePositiveInt } from './options.js';
+
+interface ScoreCliOptions {
+  modules?: LogModule[];
+  modelDir: string;
+  out: string;
+  top: number;
+  explainAll: boolean;
+}
+
+export function registerScoreCommand(program: Command): void {
+  program
+    .command('score')
+    .description('score Zeek log files (TSV or JSON, plain or gzip) or log directories; one JSON line per record')
+    .argument('<paths...>', 'log files or directories')
+    .addOption(modulesOption('modules to score (default: every module with a model)'))
+    .option('--model-dir <dir>', 'where the model files are', DEFAULT_MODEL_DIR)
+    .option('--out <file>', 'append scores to this file (- for stdout)', '-')
+    .option('--top <n>', 'contributing features named per anomaly', parsePositiveInt, 3)
+    .option('--explain-all', 'name contributing features for every record, not only anomalies', false)
+    .action(async (paths: string[], opts: ScoreCliOptions) => {
+      const models = await loadModelSet(opts.modelDir, opts.modules);
+      const scorer = new RecordScorer(models, { topFeatures: opts.top, explainAll: opts.explainAll });
+      const writer = new ScoreFileWriter(opts.out);
+      const summary = new ReadSummary();
+      try {
+        await scoreInto(entriesOf(paths, scorer.streams(), summary), scorer, writer);
+      } finally {
+        await writer.close();
+      }
+      const s = scorer.stats;
+      process.stderr.write(
+        `score: ${summary.records} records read, ${s.scored} scored, ${s.anomalous} anomalous` +
+          `${s.noModel > 0 ? `, ${s.noModel} without a model` : ''}${s.rejected > 0 ? `, ${s.rejected} refused` : ''}\n`,
+      );
+      if (summary.skipped > 0) process.stderr.write(summary.format() + '\n');
+    });
+}
+
+/** Records of every path in order: directories in zeekctl or plain layout, files as given. */
+export async function* entriesOf(paths: readonly string[], streams: readonly LogStream[], summary: ReadSummary): AsyncGenerator<LogEntry> {
+  for (const p of paths) {
+    const info = await stat(p);
+    if (info.isDirectory()) {
+      const files = await findLogFiles(p, { streams });
+      for (const stream of streams) {
+        for (const file of files.get(stream) ?? []) yield* readLogFile(file, { stream, summary });
+      }
+    } else {
+      yield* readLogFile(p, { summary });
+    }
+  }
+}

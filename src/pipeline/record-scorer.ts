@@ -1,0 +1,158 @@
+// Scores one record with its stream's model: featurize → KitNET → threshold → (if anomalous) explain.
+import { InvalidInputError } from '../errors.js';
+import { tailProbability } from '../kitnet/index.js';
+import type { LoadedModel } from '../model/loaded-model.js';
+import type { LogEntry, LogStream, ZeekRecord } from '../zeek/record.js';
+import { streamOfModule } from '../zeek/record.js';
+
+/** One input feature's share in an anomaly, in plain words. */
+export interface Contribution {
+  /** machine name, e.g. `conn.host.distinct_resp_ports_1m` */
+  feature: string;
+  /** e.g. `distinct responder ports in the last minute: 412, typical 1–3` */
+  says: string;
+  /** normalised reconstruction error of this input */
+  error: number;
+}
+
+/** The verdict on one record: everything an output line or a Zeek event needs. */
+export interface ScoredRecord {
+  ts: number | null;
+  uid: string | null;
+  stream: LogStream;
+  origH: string | null;
+  origP: number | null;
+  respH: string | null;
+  respP: number | null;
+  proto: string;
+  score: number;
+  threshold: number;
+  /** P(a benign record scores higher) under the calibrated log-normal */
+  probability: number;
+  anomalous: boolean;
+  top: Contribution[];
+  model: string;
+}
+
+export interface ScorerOptions {
+  /** how many contributing features to name (default 3) */
+  topFeatures: number;
+  /** explain every record, not just anomalous ones (slower) */
+  explainAll: boolean;
+}
+
+export const DEFAULT_SCORER_OPTIONS: Readonly<ScorerOptions> = { topFeatures: 3, explainAll: false };
+
+/** Counters a run reports at the end. */
+export interface ScorerStats {
+  scored: number;
+  anomalous: number;
+  /** records of a stream with no model loaded */
+  noModel: number;
+  /** records the engine refused (a non-finite feature: a featurizer bug or absurd input) */
+  rejected: number;
+}
+
+const DEFAULT_PROTO: Record<LogStream, string> = { conn: 'tcp', dns: 'udp', http: 'tcp', ssh: 'tcp', ssl: 'tcp' };
+
+export class RecordScorer {
+  readonly stats: ScorerStats = { scored: 0, anomalous: 0, noModel: 0, rejected: 0 };
+  private readonly byStream = new Map<LogStream, { model: LoadedModel; buffer: Float64Array }>();
+  private readonly options: ScorerOptions;
+
+  constructor(models: Iterable<LoadedModel>, options: Partial<ScorerOptions> = {}) {
+    this.options = { ...DEFAULT_SCORER_OPTIONS, ...options };
+    for (const model of models) this.use(model);
+  }
+
+  /** Add or replace the model of a stream (hot reload swaps here, between two records). */
+  use(model: LoadedModel): void {
+    this.byStream.set(streamOfModule(model.module), { model, buffer: new Float64Array(model.featurizer.width) });
+  }
+
+  streams(): LogStream[] {
+    return [...this.byStream.keys()];
+  }
+
+  model(stream: LogStream): LoadedModel | undefined {
+    return this.byStream.get(stream)?.model;
+  }
+
+  /** Score a record; undefined when its stream has no model or the engine refused the input. */
+  score(entry: LogEntry): ScoredRecord | undefined {
+    const slot = this.byStream.get(entry.stream);
+    if (slot === undefined) {
+      this.stats.noModel++;
+      return undefined;
+    }
+    const { model, buffer } = slot;
+    model.featurizer.featurize(entry.record, buffer);
+    let score: number;
+    try {
+      score = model.kitnet.score(buffer);
+    } catch (err) {
+      if (err instanceof InvalidInputError) {
+        this.stats.rejected++;
+        return undefined;
+      }
+      throw err;
+    }
+    const threshold = model.calibration.threshold;
+    const anomalous = score >= threshold;
+    this.stats.scored++;
+    if (anomalous) this.stats.anomalous++;
+    const top = anomalous || this.options.explainAll ? this.explain(model, buffer) : [];
+    return scoredRecord(entry.stream, entry.record, score, threshold, tailProbability(score, model.calibration), anomalous, top, model.id);
+  }
+
+  private explain(model: LoadedModel, features: Float64Array): Contribution[] {
+    const { featurizer } = model;
+    const explanation = model.kitnet.explain(features, featurizer.schema.names, this.options.topFeatures);
+    return explanation.topFeatures.map((f: { index: number; name: string; error: number; value: number; lo: number; hi: number }) => ({
+      feature: f.name,
+      says: `${featurizer.describe(f.index)}: ${featurizer.display(f.index, f.value)}, typical ${typicalRange(featurizer.display(f.index, f.lo), featurizer.display(f.index, f.hi))}`,
+      error: f.error,
+    }));
+  }
+}
+
+function typicalRange(lo: string, hi: string): string {
+  return lo === hi ? `always ${lo}` : `${lo}–${hi}`;
+}
+
+function scoredRecord(
+  stream: LogStream,
+  r: ZeekRecord,
+  score: number,
+  threshold: number,
+  probability: number,
+  anomalous: boolean,
+  top: Contribution[],
+  model: string,
+): ScoredRecord {
+  const proto = r['proto'] ?? r['id.proto'];
+  return {
+    ts: numberOrNull(r['ts']),
+    uid: stringOrNull(r['uid']),
+    stream,
+    origH: stringOrNull(r['id.orig_h']),
+    origP: numberOrNull(r['id.orig_p']),
+    respH: stringOrNull(r['id.resp_h']),
+    respP: numberOrNull(r['id.resp_p']),
+    proto: typeof proto === 'string' ? proto : DEFAULT_PROTO[stream],
+    score,
+    threshold,
+    probability,
+    anomalous,
+    top,
+    model,
+  };
+}
+
+function numberOrNull(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function stringOrNull(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}

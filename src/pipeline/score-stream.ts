@@ -1,0 +1,24 @@
+// Drives records through a RecordScorer into a ScoreFileWriter, honouring the writer's back-pressure.
+import type { LogEntry } from '../zeek/record.js';
+import type { ScoreFileWriter } from '../sinks/score-file.js';
+import type { RecordScorer, ScoredRecord } from './record-scorer.js';
+
+/** Score every entry and write one line each; returns the number of lines written. */
+export async function scoreInto(
+  entries: AsyncIterable<LogEntry>,
+  scorer: RecordScorer,
+  writer: ScoreFileWriter,
+  onScored?: (scored: ScoredRecord) => void,
+): Promise<number> {
+  let written = 0;
+  for await (const entry of entries) {
+    const scored = scorer.score(entry);
+    if (scored === undefined) continue;
+    writer.write(scored);
+    onScored?.(scored);
+    written++;
+    if ((written & 0x3ff) === 0) await writer.flush();
+  }
+  await writer.flush();
+  return written;
+}
