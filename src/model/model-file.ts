@@ -20,6 +20,8 @@ import type { Calibration, KitNETOptions, KitNETState } from '../kitnet/index.js
 import type { FeatureSchema, FeaturizerState } from '../features/index.js';
 
 export const MODEL_MAGIC = 'AZWMODEL';
+/** The `module` of a model trained by `autozeekwatch kitnet` on a plain matrix (no featurizer). */
+export const MATRIX_MODULE = 'MATRIX';
 export const MODEL_FORMAT_VERSION = 1;
 const PREFIX_BYTES = 48;
 
@@ -128,7 +130,7 @@ function checkContents(value: unknown, file: string): ModelContents {
   if (!isObject(value)) return fail('top level');
   const { header, featurizer, kitnet } = value;
   if (!isObject(header)) return fail('header');
-  if (typeof header.module !== 'string' || !isLogModule(header.module)) return fail('header.module');
+  if (typeof header.module !== 'string' || !(isLogModule(header.module) || header.module === MATRIX_MODULE)) return fail('header.module');
   if (!isObject(header.schema) || !Array.isArray(header.schema.names) || typeof header.schema.hash !== 'string') {
     return fail('header.schema');
   }
