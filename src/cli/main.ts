@@ -7,6 +7,10 @@ import { registerKitnetCommand } from './kitnet-command.js';
 import { registerTrainCommand } from './train-command.js';
 import { registerScoreCommand } from './score-command.js';
 import { registerInferCommand } from './infer-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerReplayCommand } from './replay-command.js';
+import { registerEvalCommand } from './eval-command.js';
+import { registerConfigCommand } from './config-command.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
@@ -21,6 +25,10 @@ export function buildProgram(): Command {
   registerTrainCommand(program);
   registerInferCommand(program);
   registerScoreCommand(program);
+  registerServeCommand(program);
+  registerReplayCommand(program);
+  registerEvalCommand(program);
+  registerConfigCommand(program);
   registerKitnetCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -44,7 +44,7 @@ export function registerTrainCommand(program: Command): void {
     .command('train')
     .description('learn normal behaviour from historical Zeek logs: one model file per module')
     .requiredOption('--log-dir <dir>', "Zeek log directory: zeekctl's logs/ (YYYY-MM-DD/ folders) or a folder with conn.log etc.")
-    .addOption(modulesOption('modules to train').default(['CONN'] as LogModule[], 'CONN'))
+    .addOption(modulesOption('modules to train (default: CONN)'))
     .option('--model-dir <dir>', 'where model files are written', DEFAULT_MODEL_DIR)
     .option('--start-date <YYYY-MM-DD>', 'first day of logs to use (zeekctl layout)', parseDate)
     .option('--end-date <YYYY-MM-DD>', 'last day of logs to use (zeekctl layout)', parseDate)

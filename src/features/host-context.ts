@@ -3,7 +3,7 @@
 import type { LogModule, ZeekRecord } from '../zeek/record.js';
 import type { FeatureBlock } from './feature-block.js';
 import { dampedMean, dampedRatePerSecond, dampedStd, windowLabel } from './damped-stats.js';
-import { estimateDistinct, markDistinct, NEVER_HIT } from './damped-distinct.js';
+import { clearDistinct, DISTINCT_WINDOW_STATE, estimateDistinct, linearCountingTable, markDistinct } from './damped-distinct.js';
 import { HOST_CONTEXT_PROFILES, type HostContextProfile, type HostReadout } from './host-profiles.js';
 import { HostTable, type HostTableStats } from './host-table.js';
 
@@ -91,6 +91,7 @@ export class HostContextBlock implements FeatureBlock {
   // per-slot state, grown by the table
   private sums = new Float64Array(0);
   private sketches = new Float32Array(0);
+  private sketchWindows = new Float64Array(0);
   private pairKeys = new Float64Array(0);
   private pairTimes = new Float64Array(0);
   private pairStats = new Float64Array(0);
@@ -102,7 +103,7 @@ export class HostContextBlock implements FeatureBlock {
   private readonly sketchKeys: Float64Array;
   private readonly decay: Float64Array;
   private readonly distinctEstimates: Float64Array;
-  private readonly histogram: Float64Array;
+  private readonly estimateByCount: Float64Array;
 
   /** record times are kept relative to the first one seen, so Float32 sketch times stay precise */
   private epoch = Number.NaN;
@@ -161,7 +162,7 @@ export class HostContextBlock implements FeatureBlock {
     this.sketchKeys = new Float64Array(this.sketchCount);
     this.decay = new Float64Array(this.windowCount);
     this.distinctEstimates = new Float64Array(this.sketchCount * this.windowCount);
-    this.histogram = new Float64Array(this.windowCount);
+    this.estimateByCount = linearCountingTable(buckets);
 
     const longest = halfLives[halfLives.length - 1]!;
     this.table = new HostTable(
@@ -222,10 +223,12 @@ export class HostContextBlock implements FeatureBlock {
 
     const buckets = this.bucketCount;
     for (let d = 0; d < this.sketchCount; d++) {
-      const sketchOffset = (slot * this.sketchCount + d) * buckets;
+      const sketch = slot * this.sketchCount + d;
+      const bucketOffset = sketch * buckets;
+      const stateOffset = sketch * windows * DISTINCT_WINDOW_STATE;
       const key = sketchKeys[d]!;
-      if (key >= 0) markDistinct(this.sketches, sketchOffset, buckets, key, hostTime);
-      estimateDistinct(this.sketches, sketchOffset, buckets, hostTime, this.halfLives, this.histogram, this.distinctEstimates, d * windows);
+      if (key >= 0) markDistinct(this.sketches, bucketOffset, buckets, this.sketchWindows, stateOffset, windows, key, hostTime);
+      estimateDistinct(this.sketches, bucketOffset, buckets, this.sketchWindows, stateOffset, this.halfLives, hostTime, this.distinctEstimates, d * windows, this.estimateByCount);
     }
 
     const pair = this.pairSlots > 0 && pairKey >= 0 ? this.updatePair(slot, pairKey, time) : -1;
@@ -427,6 +430,7 @@ export class HostContextBlock implements FeatureBlock {
     const f64 = (n: number) => new Float64Array(n);
     this.sums = grow(this.sums, f64, this.windowCount * this.sumCount);
     this.sketches = grow(this.sketches, (n) => new Float32Array(n), this.sketchCount * this.bucketCount);
+    this.sketchWindows = grow(this.sketchWindows, f64, this.sketchCount * this.windowCount * DISTINCT_WINDOW_STATE);
     this.pairKeys = grow(this.pairKeys, f64, this.pairSlots);
     this.pairTimes = grow(this.pairTimes, f64, this.pairSlots);
     this.pairStats = grow(this.pairStats, f64, this.pairSlots * this.windowCount * PAIR_STATS);
@@ -438,8 +442,10 @@ export class HostContextBlock implements FeatureBlock {
   private clearSlot(slot: number): void {
     const sumSpan = this.windowCount * this.sumCount;
     this.sums.fill(0, slot * sumSpan, (slot + 1) * sumSpan);
-    const sketchSpan = this.sketchCount * this.bucketCount;
-    this.sketches.fill(NEVER_HIT, slot * sketchSpan, (slot + 1) * sketchSpan);
+    for (let d = 0; d < this.sketchCount; d++) {
+      const sketch = slot * this.sketchCount + d;
+      clearDistinct(this.sketches, sketch * this.bucketCount, this.bucketCount, this.sketchWindows, sketch * this.windowCount * DISTINCT_WINDOW_STATE, this.windowCount);
+    }
     this.pairKeys.fill(-1, slot * this.pairSlots, (slot + 1) * this.pairSlots);
     if (this.pairSlots > 0) this.seenOnceKeys.fill(-1, slot * SEEN_ONCE_SLOTS, (slot + 1) * SEEN_ONCE_SLOTS);
   }

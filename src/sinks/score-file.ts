@@ -26,11 +26,15 @@ function str(v: string | null): string {
   return v === null ? 'null' : JSON.stringify(v);
 }
 
+/** Longest a score line waits in memory before it is handed to the file. */
+const FLUSH_DELAY_MS = 200;
+
 /** Appends score lines to a file (or stdout for `-`), buffering writes; close() flushes. */
 export class ScoreFileWriter {
   private readonly stream: WriteStream | NodeJS.WriteStream;
   private readonly ownsStream: boolean;
   private pending = '';
+  private timer: NodeJS.Timeout | undefined;
   lines = 0;
 
   constructor(target: string) {
@@ -48,7 +52,7 @@ export class ScoreFileWriter {
   write(scored: ScoredRecord): void {
     this.pending += formatScoreLine(scored);
     this.lines++;
-    if (this.pending.length >= 64 * 1024) this.flushPending();
+    this.schedule();
   }
 
   /** Append already formatted lines (from a scoring worker). */
@@ -56,7 +60,16 @@ export class ScoreFileWriter {
     if (count === 0) return;
     this.pending += text;
     this.lines += count;
+    this.schedule();
+  }
+
+  /** Large batches go out at once; a trickle (live traffic) goes out within FLUSH_DELAY_MS. */
+  private schedule(): void {
     if (this.pending.length >= 64 * 1024) this.flushPending();
+    else if (this.timer === undefined && this.pending.length > 0) {
+      this.timer = setTimeout(() => this.flushPending(), FLUSH_DELAY_MS);
+      this.timer.unref();
+    }
   }
 
   /** Hand buffered lines to the stream; resolves when the stream has accepted them. */
@@ -69,6 +82,10 @@ export class ScoreFileWriter {
   }
 
   private flushPending(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (this.pending.length === 0) return;
     this.stream.write(this.pending);
     this.pending = '';

@@ -2,7 +2,7 @@
 // hashing, and DNS name entropy / registered domain.
 import { expect } from 'chai';
 import { dampedMean, dampedRatePerSecond, dampedStd, decayFactor, windowLabel } from '../../src/features/damped-stats.js';
-import { estimateDistinct, linearCountingEstimate, markDistinct, NEVER_HIT } from '../../src/features/damped-distinct.js';
+import { clearDistinct, DISTINCT_WINDOW_STATE, estimateDistinct, linearCountingEstimate, markDistinct } from '../../src/features/damped-distinct.js';
 import { hashInteger, hashText, hashTextRange } from '../../src/features/host-hash.js';
 import { characterEntropy, nameEnd, registeredDomainStart } from '../../src/features/host-dns-name.js';
 
@@ -48,10 +48,20 @@ describe('sliding distinct counts (linear counting with last-hit times)', () => 
   const B = 64;
   const windows = Float64Array.from([10, 60, 600]);
 
-  function estimates(buckets: Float32Array, now: number): number[] {
-    const out = new Float64Array(windows.length);
-    estimateDistinct(buckets, 0, B, now, windows, new Float64Array(windows.length), out, 0);
-    return [...out];
+  /** One sketch with its window state, as the host-context block keeps per host. */
+  function sketch() {
+    const buckets = new Float32Array(B);
+    const state = new Float64Array(windows.length * DISTINCT_WINDOW_STATE);
+    clearDistinct(buckets, 0, B, state, 0, windows.length);
+    return {
+      buckets,
+      mark: (key: number, time: number) => markDistinct(buckets, 0, B, state, 0, windows.length, key, time),
+      estimates: (now: number): number[] => {
+        const out = new Float64Array(windows.length);
+        estimateDistinct(buckets, 0, B, state, 0, windows, now, out, 0);
+        return [...out];
+      },
+    };
   }
 
   it('stays within 3 documented standard errors (+1 for one collision) over 20 trials', () => {
@@ -61,36 +71,55 @@ describe('sliding distinct counts (linear counting with last-hit times)', () => 
 
       let worst = 0;
       for (let trial = 0; trial < 20; trial++) {
-        const buckets = new Float32Array(B).fill(NEVER_HIT);
-        for (let i = 0; i < n; i++) markDistinct(buckets, 0, B, hashText(`10.${trial}.0.${i}`), 0);
-        worst = Math.max(worst, Math.abs(estimates(buckets, 0)[0]! - n));
+        const counter = sketch();
+        for (let i = 0; i < n; i++) counter.mark(hashText(`10.${trial}.0.${i}`), 0);
+        worst = Math.max(worst, Math.abs(counter.estimates(0)[0]! - n));
       }
       expect(worst, `n=${n}`).to.be.at.most(tolerance);
     }
   });
 
   it('counts a key only in windows that reach back to its last hit', () => {
-    const buckets = new Float32Array(B).fill(NEVER_HIT);
-    markDistinct(buckets, 0, B, hashInteger(1), 0);
-    markDistinct(buckets, 0, B, hashInteger(2), 100);
-    markDistinct(buckets, 0, B, hashInteger(3), 195);
-    const [w10, w60, w600] = estimates(buckets, 200);
+    const counter = sketch();
+    counter.mark(hashInteger(1), 0);
+    expect(counter.estimates(0)).to.deep.equal([1, 1, 1].map((n) => linearCountingEstimate(B, B - n)));
+    counter.mark(hashInteger(2), 100);
+    counter.mark(hashInteger(3), 195);
+    const [w10, w60, w600] = counter.estimates(200);
     expect(w10).to.be.closeTo(1, 0.01);
     expect(w60).to.be.closeTo(1, 0.01);
     expect(w600).to.be.closeTo(3, 0.1);
-    expect(estimates(buckets, 10_000)).to.deep.equal([0, 0, 0]);
+    expect(counter.estimates(10_000)).to.deep.equal([0, 0, 0]);
   });
 
-  it('keeps the newer time when a late record hits a bucket', () => {
-    const buckets = new Float32Array(B).fill(NEVER_HIT);
-    markDistinct(buckets, 0, B, 7, 100);
-    markDistinct(buckets, 0, B, 7, 20);
-    expect(buckets[7]).to.equal(100);
+  it('agrees with a full rescan at every step of a long random stream', () => {
+    const counter = sketch();
+    let seed = 1;
+    let now = 0;
+    for (let step = 0; step < 3000; step++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      now += (seed % 1000) / 100; // 0–10 s apart
+      counter.mark(hashInteger(seed % 150), now);
+      const expected = [...windows].map((w) => {
+        let hit = 0;
+        for (const t of counter.buckets) if (t >= now - w) hit++;
+        return linearCountingEstimate(B, B - hit);
+      });
+      expect(counter.estimates(now), `step ${step}`).to.deep.equal(expected);
+    }
+  });
+
+  it('refreshes a bucket only forwards in time', () => {
+    const counter = sketch();
+    counter.mark(7, 100);
+    counter.mark(7, 20);
+    expect(counter.buckets[7]).to.equal(100);
   });
 
   it('saturates at B·ln(2B) instead of infinity when every bucket is hit', () => {
-    const buckets = new Float32Array(B).fill(0);
-    expect(estimates(buckets, 0)[0]).to.be.closeTo(B * Math.log(2 * B), 1e-9);
+    const counter = sketch();
+    for (let b = 0; b < B; b++) counter.mark(b, 0);
+    expect(counter.estimates(0)[0]).to.be.closeTo(B * Math.log(2 * B), 1e-9);
     expect(linearCountingEstimate(B, B)).to.equal(0);
   });
 });

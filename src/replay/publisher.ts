@@ -1,0 +1,128 @@
+// Replays log entries the way the Zeek package publishes them: to_json strings batched per (shard, stream),
+// AutoZeekWatch::log_records to autozeekwatch/logs/<shard>/<stream>, at a set rate, then end_of_input per shard.
+import type { LogEntry, LogStream } from '../zeek/record.js';
+import { DEFAULT_TOPIC_PREFIX, endOfInputEvent, endTopic, logRecordsEvent, logsTopic } from '../zeek/broker-contract.js';
+import { toLiveJson } from './live-json.js';
+import { shardOf } from './shard.js';
+import type { ZeekWebSocketServer } from './zeek-server.js';
+
+export interface PublisherOptions {
+  /** the `node` argument (default `zeek`, a standalone Zeek) */
+  readonly node?: string;
+  /** AutoZeekWatch::shards (default 1) */
+  readonly shards?: number;
+  /** AutoZeekWatch::batch_size (default 50) */
+  readonly batchSize?: number;
+  /** AutoZeekWatch::batch_interval: a batch is sent at the latest this long after its first record (default 100 ms) */
+  readonly batchIntervalMs?: number;
+  /** records per second; undefined or 0 = as fast as the client takes them */
+  readonly ratePerSecond?: number;
+  readonly topicPrefix?: string;
+  /** pause while this many bytes wait in the server's send buffers (default 8 MiB) */
+  readonly highWaterBytes?: number;
+}
+
+export interface PublishStats {
+  records: number;
+  batches: number;
+  /** records that reached no subscriber (Zeek drops them too) */
+  recordsUnheard: number;
+  readonly perStream: Map<LogStream, number>;
+}
+
+interface PendingBatch {
+  readonly shard: number;
+  readonly stream: LogStream;
+  readonly records: string[];
+  readonly firstAt: number;
+}
+
+/**
+ * seq numbers records per (node, shard, stream), i.e. per topic: a sidecar that subscribes to some shards
+ * can then count gaps. With one shard this is the package's per-(node, stream) numbering.
+ */
+export class LogRecordPublisher {
+  readonly stats: PublishStats = { records: 0, batches: 0, recordsUnheard: 0, perStream: new Map() };
+  /** the largest `ts` published: Zeek's network time during the replay */
+  networkTime = 0;
+  private readonly server: ZeekWebSocketServer;
+  private readonly options: PublisherOptions;
+  private readonly batches = new Map<string, PendingBatch>();
+  private readonly nextSeq = new Map<string, number>();
+
+  constructor(server: ZeekWebSocketServer, options: PublisherOptions = {}) {
+    this.server = server;
+    this.options = options;
+  }
+
+  private get node(): string {
+    return this.options.node ?? 'zeek';
+  }
+
+  /** Publishes every entry (flushing due batches as it goes); call finish() afterwards. */
+  async publishAll(entries: AsyncIterable<LogEntry> | Iterable<LogEntry>, signal?: AbortSignal): Promise<void> {
+    const rate = this.options.ratePerSecond ?? 0;
+    const started = performance.now();
+    let sent = 0;
+    for await (const entry of entries) {
+      if (signal?.aborted) break;
+      if (rate > 0) {
+        const wait = started + (sent / rate) * 1000 - performance.now();
+        if (wait > 0) {
+          this.flushDue(performance.now() + wait);
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
+      await this.add(entry);
+      sent++;
+      if (rate > 0) this.flushDue(performance.now());
+    }
+  }
+
+  /** Adds one entry to its batch; sends the batch when full. */
+  async add(entry: LogEntry): Promise<void> {
+    const origH = entry.record['id.orig_h'];
+    const shard = shardOf(typeof origH === 'string' ? origH : '', this.options.shards ?? 1);
+    const key = `${shard}/${entry.stream}`;
+    let batch = this.batches.get(key);
+    if (batch === undefined) {
+      batch = { shard, stream: entry.stream, records: [], firstAt: performance.now() };
+      this.batches.set(key, batch);
+    }
+    batch.records.push(toLiveJson(entry.record, entry.stream));
+    const ts = entry.record.ts;
+    if (typeof ts === 'number' && ts > this.networkTime) this.networkTime = ts;
+    if (batch.records.length >= (this.options.batchSize ?? 50)) {
+      this.send(key, batch);
+      if (this.server.bufferedAmount > (this.options.highWaterBytes ?? 8 * 2 ** 20)) await this.server.drain();
+    }
+  }
+
+  /** Sends the batches whose interval ends by `now` (performance.now() time). */
+  flushDue(now: number): void {
+    const interval = this.options.batchIntervalMs ?? 100;
+    for (const [key, batch] of this.batches) if (batch.firstAt + interval <= now) this.send(key, batch);
+  }
+
+  /** Sends every partial batch, then end_of_input to each shard (what Pcap::file_done does in the package). */
+  async finish(): Promise<void> {
+    for (const [key, batch] of this.batches) this.send(key, batch);
+    const shards = this.options.shards ?? 1;
+    for (let shard = 0; shard < shards; shard++) {
+      this.server.publish(endTopic(shard, this.options.topicPrefix ?? DEFAULT_TOPIC_PREFIX), endOfInputEvent(this.node));
+    }
+    await this.server.drain(0);
+  }
+
+  private send(key: string, batch: PendingBatch): void {
+    this.batches.delete(key);
+    const topic = logsTopic(batch.shard, batch.stream, this.options.topicPrefix ?? DEFAULT_TOPIC_PREFIX);
+    const seq = this.nextSeq.get(topic) ?? 0;
+    this.nextSeq.set(topic, seq + batch.records.length);
+    const receivers = this.server.publish(topic, logRecordsEvent({ node: this.node, stream: batch.stream, seq, records: batch.records }));
+    this.stats.batches++;
+    this.stats.records += batch.records.length;
+    if (receivers === 0) this.stats.recordsUnheard += batch.records.length;
+    this.stats.perStream.set(batch.stream, (this.stats.perStream.get(batch.stream) ?? 0) + batch.records.length);
+  }
+}

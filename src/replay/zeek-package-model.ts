@@ -1,0 +1,151 @@
+// What the AutoZeekWatch Zeek package would log for the sidecar's answers: the autozeekwatch.log line and the
+// Notice for each anomaly (suppressed per originator), and the NetControl drop or its refusal for each mitigate.
+import { BlockList, isIP } from 'node:net';
+import type { BrokerEvent } from '../zeek/broker-json.js';
+import {
+  EVENT_ANOMALY, EVENT_MITIGATE, EVENT_SIDECAR_DONE, readAnomalyEvent, readMitigateEvent, readSidecarDoneEvent,
+  type AnomalyAnswer,
+} from '../zeek/broker-contract.js';
+import { UsageError } from '../errors.js';
+
+export const NOTICE_ANOMALOUS_RECORD = 'AutoZeekWatch::Anomalous_Record';
+/** NetControl::catch_release_intervals[0]: the first block of catch-and-release lasts 10 minutes. */
+export const CATCH_RELEASE_FIRST_BLOCK_SECONDS = 600;
+
+export interface PackageModelOptions {
+  /** AutoZeekWatch::mitigation_enabled (default false, as in the package) */
+  readonly mitigationEnabled?: boolean;
+  /** AutoZeekWatch::never_block, CIDRs such as 10.0.0.0/8 or 2001:db8::/32 */
+  readonly neverBlock?: readonly string[];
+  /** AutoZeekWatch::notice_suppression in seconds (default 3600, Zeek's Notice::default_suppression_interval) */
+  readonly noticeSuppressionSeconds?: number;
+}
+
+export interface AnomalyLogLine {
+  readonly ts: number;
+  readonly uid: string;
+  readonly 'id.orig_h': string;
+  readonly 'id.orig_p': number;
+  readonly 'id.resp_h': string;
+  readonly 'id.resp_p': number;
+  readonly stream: string;
+  readonly score: number;
+  readonly threshold: number;
+  readonly summary: string;
+}
+
+export interface NoticeLine {
+  readonly ts: number;
+  readonly uid: string;
+  readonly 'id.orig_h': string;
+  readonly 'id.orig_p': number;
+  readonly 'id.resp_h': string;
+  readonly 'id.resp_p': number;
+  readonly proto: string;
+  readonly note: string;
+  readonly msg: string;
+  readonly src: string;
+  readonly dst: string;
+  readonly p: number;
+  readonly actions: readonly string[];
+  readonly suppress_for: number;
+}
+
+/** A DROP rule as netcontrol.log shows it (REQUESTED then SUCCEEDED with the debug plugin), or a refusal. */
+export type NetControlAction =
+  | { readonly ts: number; readonly action: 'drop_address' | 'drop_address_catch_release'; readonly entity: string; readonly expire: number; readonly location: string; readonly score: number }
+  | { readonly ts: number; readonly action: 'already_blocked'; readonly entity: string; readonly location: string }
+  | { readonly ts: number; readonly action: 'refused'; readonly entity: string; readonly reason: string; readonly location: string };
+
+/** Mirrors the package's response handlers on replayed network time. */
+export class ZeekPackageModel {
+  readonly anomalyLog: AnomalyLogLine[] = [];
+  readonly notices: NoticeLine[] = [];
+  readonly netControl: NetControlAction[] = [];
+  /** printed lines in arrival order, prefixed with the log they would land in */
+  readonly lines: string[] = [];
+  suppressedNotices = 0;
+  sidecarDone: string | undefined;
+  /** network time: the ts of the last replayed record (answers after the pcap carry the last packet's time) */
+  networkTime = 0;
+  private readonly options: PackageModelOptions;
+  private readonly neverBlock = new BlockList();
+  private readonly suppressedUntil = new Map<string, number>();
+  private readonly blockedUntil = new Map<string, number>();
+
+  constructor(options: PackageModelOptions = {}) {
+    this.options = options;
+    for (const cidr of options.neverBlock ?? []) {
+      const [net, bits] = cidr.split('/');
+      const family = isIP(net ?? '');
+      const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits);
+      if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) {
+        throw new UsageError(`--never-block ${cidr}: not a subnet`);
+      }
+      this.neverBlock.addSubnet(net!, prefix, family === 6 ? 'ipv6' : 'ipv4');
+    }
+  }
+
+  /** Handles one event Zeek received on the control topic. Returns false for events the package does not handle. */
+  handle(event: BrokerEvent): boolean {
+    switch (event.name) {
+      case EVENT_ANOMALY: this.anomaly(readAnomalyEvent(event)); return true;
+      case EVENT_MITIGATE: this.mitigate(readMitigateEvent(event)); return true;
+      case EVENT_SIDECAR_DONE:
+        this.sidecarDone = readSidecarDoneEvent(event).reason;
+        this.lines.push(`reporter: sidecar done: ${this.sidecarDone}`);
+        return true;
+      default: return false;
+    }
+  }
+
+  private anomaly(a: AnomalyAnswer): void {
+    const ts = this.networkTime;
+    const origPort = typeof a.originator.port === 'string' ? Number(a.originator.port.split('/')[0]) : a.originator.port.port;
+    const resp = typeof a.responder.port === 'string' ? { port: Number(a.responder.port.split('/')[0]), proto: a.responder.port.split('/')[1]! } : a.responder.port;
+    const line: AnomalyLogLine = {
+      ts, uid: a.uid, 'id.orig_h': a.originator.host, 'id.orig_p': origPort, 'id.resp_h': a.responder.host,
+      'id.resp_p': resp.port, stream: a.stream, score: a.score, threshold: a.threshold, summary: a.summary,
+    };
+    this.anomalyLog.push(line);
+    this.lines.push(`autozeekwatch.log: ${JSON.stringify(line)}`);
+    // $identifier=cat(orig_h): one notice per originator per suppression interval, in network time
+    const suppressFor = this.options.noticeSuppressionSeconds ?? 3600;
+    const key = `${NOTICE_ANOMALOUS_RECORD}\u0000${a.originator.host}`;
+    const until = this.suppressedUntil.get(key);
+    if (until !== undefined && ts < until) {
+      this.suppressedNotices++;
+      return;
+    }
+    if (suppressFor > 0) this.suppressedUntil.set(key, ts + suppressFor);
+    const notice: NoticeLine = {
+      ts, uid: a.uid, 'id.orig_h': a.originator.host, 'id.orig_p': origPort, 'id.resp_h': a.responder.host,
+      'id.resp_p': resp.port, proto: resp.proto === '?' ? 'unknown_transport' : resp.proto, note: NOTICE_ANOMALOUS_RECORD,
+      msg: `${a.stream} score ${a.score.toFixed(3)} > ${a.threshold.toFixed(3)}: ${a.summary}`,
+      src: a.originator.host, dst: a.responder.host, p: resp.port, actions: ['Notice::ACTION_LOG'], suppress_for: suppressFor,
+    };
+    this.notices.push(notice);
+    this.lines.push(`notice.log: ${JSON.stringify(notice)}`);
+  }
+
+  private mitigate(m: { address: string; durationSeconds: number; reason: string; score: number }): void {
+    const ts = this.networkTime;
+    const entity = `${m.address}/${isIP(m.address) === 6 ? 128 : 32}`;
+    let action: NetControlAction;
+    if (!this.options.mitigationEnabled) {
+      action = { ts, action: 'refused', entity, reason: 'mitigation disabled (AutoZeekWatch::mitigation_enabled=F)', location: m.reason };
+    } else if (this.neverBlock.check(m.address, isIP(m.address) === 6 ? 'ipv6' : 'ipv4')) {
+      action = { ts, action: 'refused', entity, reason: 'address in AutoZeekWatch::never_block', location: m.reason };
+    } else if ((this.blockedUntil.get(m.address) ?? -Infinity) > ts) {
+      action = { ts, action: 'already_blocked', entity, location: m.reason };
+    } else {
+      // a positive duration is a plain drop for that long; 0 leaves the schedule to catch-and-release
+      const catchRelease = !(m.durationSeconds > 0);
+      const expire = catchRelease ? CATCH_RELEASE_FIRST_BLOCK_SECONDS : m.durationSeconds;
+      this.blockedUntil.set(m.address, ts + expire);
+      action = { ts, action: catchRelease ? 'drop_address_catch_release' : 'drop_address', entity, expire, location: m.reason, score: m.score };
+    }
+    this.netControl.push(action);
+    this.lines.push(`netcontrol: ${JSON.stringify(action)}`);
+  }
+}

@@ -1,0 +1,161 @@
+// Reads one Zeek JSON value (a JSON log line or a live to_json string) into a flat, checked ZeekRecord.
+import { ZeekLogParseError } from '../errors.js';
+import { findMistypedField } from './known-fields.js';
+import type { LogStream, RecordSource, ZeekRecord, ZeekValue } from './record.js';
+import { decodeZeekEscapes, normaliseJsonTime } from './value-parsers.js';
+
+/** Records nest `id` and little else; deeper nesting is not Zeek output. */
+const MAX_NESTING = 8;
+
+/** Writer metadata of the json-streaming-logs package; not part of the record. */
+const WRITER_FIELDS = new Set(['_path', '_write_ts']);
+
+/** A JSON log line after parsing: the record and the stream named by its `_path`, if any. */
+export interface JsonLogLine {
+  readonly record: ZeekRecord;
+  readonly path: string | undefined;
+}
+
+/**
+ * Parses one JSON log line (`LogAscii::use_json=T` or json-streaming-logs): dotted names kept, `ts` made epoch
+ * seconds (see normaliseJsonTime), `_path`/`_write_ts` taken out, `\xNN` escapes decoded, nested objects
+ * flattened with dots. Throws ZeekLogParseError (reasons `invalid-json`, `not-an-object`, `bad-ts`, `bad-value`).
+ */
+export function parseJsonLogLine(text: string, where: RecordSource): JsonLogLine {
+  const parsed = parseJsonObject(text, where);
+  const path = parsed._path;
+  let record: ZeekRecord;
+  if (isAlreadyNormal(parsed)) {
+    // the common case (flat, no escapes, no writer fields): the parsed object is the record; copying it
+    // would cost more than the parse
+    record = parsed as ZeekRecord;
+  } else {
+    record = {};
+    flattenInto(record, parsed, '', 0, where, false, WRITER_FIELDS);
+  }
+  normaliseTs(record, where);
+  return { record, path: typeof path === 'string' ? path : undefined };
+}
+
+/** True when every value is already in normal form: flat primitives or arrays of them, no `\x` text, no nulls. */
+function isAlreadyNormal(parsed: Record<string, unknown>): boolean {
+  for (const key of Object.keys(parsed)) {
+    if (key === '__proto__' || WRITER_FIELDS.has(key)) return false;
+    const value = parsed[key];
+    const kind = typeof value;
+    if (kind === 'string') {
+      if ((value as string).indexOf('\\x') !== -1) return false;
+    } else if (kind === 'object') {
+      if (!Array.isArray(value)) return false;
+      for (const item of value) {
+        if (typeof item === 'string' ? item.indexOf('\\x') !== -1 : typeof item !== 'number' && typeof item !== 'boolean') return false;
+      }
+    } else if (kind !== 'number' && kind !== 'boolean') {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** JSON.parse that only accepts an object, as a ZeekLogParseError otherwise. */
+export function parseJsonObject(text: string, where: RecordSource): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ZeekLogParseError('invalid-json', (err as Error).message, where);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ZeekLogParseError('not-an-object', `expected a JSON object, got ${JSON.stringify(text.slice(0, 40))}`, where);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Replaces `ts` by epoch seconds; a record without a usable ts cannot be placed in time and is refused. */
+export function normaliseTs(record: ZeekRecord, where: RecordSource): void {
+  const ts = normaliseJsonTime(record.ts);
+  if (ts === undefined) {
+    throw new ZeekLogParseError('bad-ts', `ts ${JSON.stringify(record.ts ?? null)} is not epoch, millis or ISO 8601`, {
+      ...where,
+      field: 'ts',
+    });
+  }
+  record.ts = ts;
+}
+
+/** Refuses a record whose known columns have the wrong JSON kind (e.g. a string duration). */
+export function checkFieldKinds(record: ZeekRecord, stream: LogStream, where: RecordSource): void {
+  const mistyped = findMistypedField(record, stream);
+  if (mistyped) throw new ZeekLogParseError('bad-value', mistyped.detail, { ...where, field: mistyped.field });
+}
+
+/**
+ * Copies `value`'s fields into `out` under dotted names. Port objects `{port, proto}` become the port number;
+ * with `keepPortProto`, `id.orig_p`/`id.resp_p` objects also set `id.proto`. Null (unset, NaN) is dropped.
+ * to_json renders tables as objects too; they cannot be told from records, so they are flattened the same way.
+ */
+export function flattenInto(
+  out: ZeekRecord,
+  value: Record<string, unknown>,
+  prefix: string,
+  depth: number,
+  where: RecordSource,
+  keepPortProto: boolean,
+  skipTopLevel?: ReadonlySet<string>,
+): void {
+  if (depth > MAX_NESTING) throw new ZeekLogParseError('bad-value', 'nested too deeply', { ...where, field: prefix });
+  for (const key of Object.keys(value)) {
+    // skipped rather than deleted afterwards: `delete` would turn every record into a slow dictionary object
+    if (skipTopLevel !== undefined && skipTopLevel.has(key)) continue;
+    const name = prefix === '' ? key : `${prefix}.${key}`;
+    if (key === '__proto__') throw new ZeekLogParseError('bad-value', 'forbidden field name', { ...where, field: name });
+    const item = value[key];
+    switch (typeof item) {
+      case 'string':
+        out[name] = decodeZeekEscapes(item);
+        break;
+      case 'number':
+      case 'boolean':
+        out[name] = item;
+        break;
+      case 'object':
+        if (item === null) break;
+        if (Array.isArray(item)) {
+          out[name] = normaliseArray(item, name, where);
+        } else if (isPortObject(item)) {
+          out[name] = checkedPort(item.port, name, where);
+          if (keepPortProto && (name === 'id.orig_p' || name === 'id.resp_p')) out['id.proto'] = item.proto;
+        } else {
+          flattenInto(out, item as Record<string, unknown>, name, depth + 1, where, keepPortProto);
+        }
+        break;
+      default:
+        throw new ZeekLogParseError('bad-value', `unsupported ${typeof item}`, { ...where, field: name });
+    }
+  }
+}
+
+function isPortObject(item: object): item is { port: unknown; proto: string } {
+  const keys = Object.keys(item);
+  return keys.length === 2 && 'port' in item && 'proto' in item && typeof item.proto === 'string';
+}
+
+function checkedPort(port: unknown, field: string, where: RecordSource): number {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ZeekLogParseError('bad-value', `invalid port ${JSON.stringify(port)}`, { ...where, field });
+  }
+  return port;
+}
+
+/** Sets and vectors: arrays of primitives (vector holes stay null; ports in a set become numbers). */
+function normaliseArray(items: unknown[], field: string, where: RecordSource): ZeekValue[] {
+  const out: ZeekValue[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item === 'string') out[i] = decodeZeekEscapes(item);
+    else if (typeof item === 'number' || typeof item === 'boolean' || item === null) out[i] = item;
+    else if (typeof item === 'object' && !Array.isArray(item) && isPortObject(item)) out[i] = checkedPort(item.port, field, where);
+    else throw new ZeekLogParseError('bad-value', 'array element is not a primitive', { ...where, field });
+  }
+  return out;
+}

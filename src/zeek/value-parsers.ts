@@ -1,0 +1,150 @@
+// Converters from Zeek's text forms (TSV columns by #types, ISO 8601 times, \xNN escapes) to ZeekRecord values.
+import type { ZeekValue } from './record.js';
+
+/** A value that does not fit its declared type; the reader turns it into a counted ZeekLogParseError. */
+export class BadValueError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
+/** Turns one TSV column's text into its normal form; `undefined` means unset (field absent). */
+export type ColumnConverter = (text: string) => ZeekValue | undefined;
+
+/** The TSV header settings a converter depends on. */
+export interface TsvMarkers {
+  readonly setSeparator: string;
+  readonly emptyField: string;
+  readonly unsetField: string;
+}
+
+const HEX_ESCAPE = /\\x([0-9a-fA-F]{2})/g;
+
+/**
+ * Decodes Zeek's `\xNN` escapes to the character U+00NN. Zeek writes bytes it cannot print (control bytes,
+ * invalid UTF-8, separators inside values) this way in TSV, and as the literal text `\xNN` in JSON and to_json;
+ * decoding all three the same way makes a record read from any source identical.
+ */
+export function decodeZeekEscapes(text: string): string {
+  if (text.indexOf('\\x') === -1) return text;
+  return text.replace(HEX_ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+const INTEGER = /^[-+]?\d+$/;
+
+function parseDecimal(text: string): number {
+  if (!DECIMAL.test(text)) throw new BadValueError(`not a number: ${JSON.stringify(text.slice(0, 40))}`);
+  return Number(text);
+}
+
+function parseInteger(text: string): number {
+  if (!INTEGER.test(text)) throw new BadValueError(`not an integer: ${JSON.stringify(text.slice(0, 40))}`);
+  return Number(text);
+}
+
+function parsePort(text: string): number {
+  const port = parseInteger(text);
+  if (port < 0 || port > 65535) throw new BadValueError(`port out of range: ${text}`);
+  return port;
+}
+
+function parseBool(text: string): boolean {
+  if (text === 'T') return true;
+  if (text === 'F') return false;
+  throw new BadValueError(`not a bool (T/F): ${JSON.stringify(text.slice(0, 40))}`);
+}
+
+/** Element converters by Zeek base type; anything unknown (pattern, func, new types) is kept as text. */
+function elementParser(type: string): (text: string) => ZeekValue {
+  switch (type) {
+    case 'time':
+    case 'interval':
+    case 'double':
+      return parseDecimal;
+    case 'count':
+    case 'int':
+      return parseInteger;
+    case 'port':
+      return parsePort;
+    case 'bool':
+      return parseBool;
+    default:
+      return decodeZeekEscapes;
+  }
+}
+
+const CONTAINER = /^(set|vector|table)\[(.+)\]$/;
+
+/**
+ * Builds the converter for one `#types` entry, once per header, so the per-line work is a switch-free call.
+ * Unset (`-`) is absent for every type; `(empty)` is "" for text types and [] for containers. Zeek escapes a
+ * string that equals either marker, so comparing before decoding escapes is exact.
+ */
+export function columnConverter(type: string, markers: TsvMarkers): ColumnConverter {
+  const { setSeparator, emptyField, unsetField } = markers;
+  const container = CONTAINER.exec(type);
+  if (container) {
+    // table[a,b] has composite keys; they are kept as text, the element type being ambiguous
+    const element = container[2]!.includes(',') ? decodeZeekEscapes : elementParser(container[2]!);
+    return (text) => {
+      if (text === unsetField) return undefined;
+      if (text === emptyField) return [];
+      const parts = text.split(setSeparator);
+      const values: ZeekValue[] = new Array(parts.length);
+      for (let i = 0; i < parts.length; i++) values[i] = parts[i] === unsetField ? null : element(parts[i]!);
+      return values;
+    };
+  }
+  const parse = elementParser(type);
+  if (parse === decodeZeekEscapes) {
+    return (text) => (text === unsetField ? undefined : text === emptyField ? '' : decodeZeekEscapes(text));
+  }
+  return (text) => {
+    if (text === unsetField) return undefined;
+    if (text === emptyField) throw new BadValueError(`empty value for type ${type}`);
+    return parse(text);
+  };
+}
+
+/** Decodes the value of a `#separator` directive (`\x09`), the only header written with escapes. */
+export function decodeSeparator(text: string): string {
+  return decodeZeekEscapes(text.trim() === '' ? text : text.trim());
+}
+
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Epoch seconds from an ISO 8601 time as Zeek writes it (`2018-03-24T17:15:20.865716Z`) with full microsecond
+ * precision (Date.parse keeps only milliseconds). No zone means UTC, as Zeek writes UTC. Undefined if not ISO.
+ */
+export function parseIsoTime(text: string): number | undefined {
+  const m = ISO_8601.exec(text);
+  if (!m) return undefined;
+  const millis = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  if (Number.isNaN(millis)) return undefined;
+  let seconds = millis / 1000;
+  const zone = m[8];
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    seconds -= sign * (+digits.slice(0, 2) * 3600 + +digits.slice(2) * 60);
+  }
+  // parse "seconds.fraction" as one decimal so the result is the same double the TSV text gives
+  if (!m[7]) return seconds;
+  return seconds >= 0 ? Number(`${seconds}.${m[7]}`) : seconds + Number(`0.${m[7]}`);
+}
+
+/**
+ * `ts` from a JSON log as epoch seconds. Rule: a string is ISO 8601 (LogAscii::json_timestamps=TS_ISO8601);
+ * an integer above 1e11 is milliseconds (TS_MILLIS; 1e11 s would be the year 5138, 1e11 ms is March 1973);
+ * any other finite number is epoch seconds (TS_EPOCH, also the relative times of some captures).
+ */
+export function normaliseJsonTime(value: unknown): number | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return undefined;
+    return Number.isInteger(value) && Math.abs(value) > 1e11 ? value / 1000 : value;
+  }
+  if (typeof value === 'string') return parseIsoTime(value);
+  return undefined;
+}

@@ -1,0 +1,200 @@
+// Train on the bundled benign archive, then score the bundled attack mix through the CLI: the
+// model files, the score file format, the equality of score/infer, and that attacks stand out.
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadScoringModel, restoreModel } from '../../src/model/loaded-model.js';
+import { decodeModel, encodeModel, modelPath } from '../../src/model/model-file.js';
+import { RecordScorer } from '../../src/pipeline/record-scorer.js';
+import { chooseGracePeriods, trainModule } from '../../src/pipeline/train-module.js';
+import { findLogFiles, readLogFile } from '../../src/zeek/index.js';
+import { repoRoot } from '../support/shared-data.js';
+
+const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const fixtures = path.join(repoRoot, 'fixtures');
+
+interface ScoreLine {
+  ts: number; uid: string; stream: string; 'id.orig_h': string; 'id.orig_p': number; 'id.resp_h': string; 'id.resp_p': number;
+  proto: string; score: number; threshold: number; p: number; anomalous: boolean; model: string; top?: { feature: string; says: string }[];
+}
+
+function readLines(file: string): ScoreLine[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ScoreLine);
+}
+
+function labels(): Map<string, string> {
+  const rows = readFileSync(path.join(fixtures, 'mixed', 'labels.csv'), 'utf8').trim().split('\n').slice(1);
+  return new Map(rows.map((r) => r.split(',') as [string, string]));
+}
+
+describe('train → model files → score and infer (fixtures)', function () {
+  let dir: string;
+  let modelDir: string;
+
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'azw-pipeline-'));
+    modelDir = path.join(dir, 'models');
+    const r = spawnSync(process.execPath, [bin, 'train', '--log-dir', path.join(fixtures, 'logdir'), '--modules', 'CONN', 'DNS', 'SSH', '--model-dir', modelDir], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^module\s+records\s+calibration/m);
+    expect(r.stdout).to.match(/trained 3 of 3 modules/);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes one model file per module, each naming its schema, calibration and training span', async () => {
+    for (const module of ['CONN', 'DNS', 'SSH'] as const) {
+      const model = await loadScoringModel(modelPath(modelDir, module));
+      expect(model.module).to.equal(module);
+      expect(model.header.schema.names).to.have.length(model.featurizer.width);
+      expect(model.calibration.threshold).to.be.greaterThan(0);
+      expect(model.header.training.trainRows + model.header.training.calibrationRows).to.be.greaterThan(100);
+      expect(model.header.training.firstTs).to.be.lessThan(model.header.training.lastTs!);
+    }
+  });
+
+  it('score: every line is JSON with the 5-tuple and proto; the attack episodes stand out', () => {
+    const out = path.join(dir, 'scores.ndjson');
+    const r = spawnSync(process.execPath, [bin, 'score', path.join(fixtures, 'mixed'), '--model-dir', modelDir, '--out', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    const lines = readLines(out);
+    const streams = new Set(lines.map((l) => l.stream));
+    expect([...streams].sort()).to.deep.equal(['conn', 'dns', 'ssh']);
+    for (const l of lines) {
+      expect(l.uid).to.match(/^C/);
+      expect(l.proto).to.be.oneOf(['tcp', 'udp', 'icmp']);
+      expect(l['id.orig_h']).to.be.a('string');
+      expect(l['id.resp_p']).to.be.a('number');
+      expect(Number.isFinite(l.score)).to.equal(true);
+      expect(l.anomalous).to.equal(l.score >= l.threshold);
+      if (l.anomalous) expect(l.top!.length).to.be.greaterThan(0);
+    }
+    const dnsProto = lines.filter((l) => l.stream === 'dns').map((l) => l.proto);
+    expect(dnsProto).to.include('udp');
+    const label = labels();
+    const flagged = (name: string, stream: string) => {
+      const mine = lines.filter((l) => l.stream === stream && label.get(l.uid) === name);
+      return mine.filter((l) => l.anomalous).length / mine.length;
+    };
+    expect(flagged('scan', 'conn')).to.be.greaterThan(0.9);
+    expect(flagged('dns-tunnel', 'dns')).to.be.greaterThan(0.9);
+    expect(flagged('ssh-guessing', 'ssh')).to.be.greaterThan(0.9);
+    const benign = lines.filter((l) => !label.has(l.uid));
+    expect(benign.filter((l) => l.anomalous).length / benign.length).to.be.lessThan(0.02);
+  });
+
+  it('appends to the score file on a second run instead of truncating it', () => {
+    const out = path.join(dir, 'append.ndjson');
+    writeFileSync(out, '{"earlier":"line"}\n');
+    for (let i = 0; i < 2; i++) {
+      const r = spawnSync(process.execPath, [bin, 'score', path.join(fixtures, 'mixed', 'ssh.log'), '--model-dir', modelDir, '--modules', 'SSH', '--out', out], { encoding: 'utf8' });
+      expect(r.status, r.stderr).to.equal(0);
+    }
+    const text = readFileSync(out, 'utf8').trim().split('\n');
+    expect(text[0]).to.equal('{"earlier":"line"}');
+    expect((text.length - 1) % 2).to.equal(0);
+    expect(text.slice(1, 1 + (text.length - 1) / 2)).to.deep.equal(text.slice(1 + (text.length - 1) / 2));
+  });
+
+  it('infer follows current/ and gives the same scores as score for the same records', async function () {
+    const logDir = path.join(dir, 'live');
+    mkdirSync(path.join(logDir, 'current'), { recursive: true });
+    const out = path.join(dir, 'infer.ndjson');
+    const child = spawn(process.execPath, [bin, 'infer', '--log-dir', logDir, '--model-dir', modelDir, '--modules', 'SSH', '--out', out, '--poll-interval', '20', '--from-start'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let expected = 0;
+    try {
+    await waitFor(() => stderr.includes('following'));
+    // Zeek writes the file after infer has started: lines appear in two chunks, the second one partial at first.
+    const source = readFileSync(path.join(fixtures, 'mixed', 'ssh.log'), 'utf8');
+    const cut = source.indexOf('\n', Math.floor(source.length / 2)) + 1;
+    const live = path.join(logDir, 'current', 'ssh.log');
+    writeFileSync(live, source.slice(0, cut));
+    appendFileSync(live, source.slice(cut, cut + 40));
+    appendFileSync(live, source.slice(cut + 40));
+    expected = source.trim().split('\n').length;
+    await waitFor(() => safeLineCount(out) >= expected);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const code = await exited;
+    expect(code, stderr).to.equal(0);
+    const inferred = readLines(out);
+    expect(inferred).to.have.length(expected);
+    const scoredOut = path.join(dir, 'score-ssh.ndjson');
+    copyFileSync(path.join(fixtures, 'mixed', 'ssh.log'), path.join(dir, 'ssh.log'));
+    const r = spawnSync(process.execPath, [bin, 'score', path.join(dir, 'ssh.log'), '--model-dir', modelDir, '--modules', 'SSH', '--out', scoredOut], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(inferred.map((l) => [l.uid, l.score])).to.deep.equal(readLines(scoredOut).map((l) => [l.uid, l.score]));
+  });
+
+  it('gives bit-identical scores from the trained model and from its file after save and load', async () => {
+    const files = (await findLogFiles(path.join(fixtures, 'logdir'), { streams: ['ssh'] })).get('ssh')!;
+    const trained = await trainModule('SSH', files);
+    const inMemory = restoreModel({ ...trained.contents, id: 'mem', file: 'memory' });
+    const fromFile = restoreModel(decodeModel(encodeModel(trained.contents), 'copy.azw'));
+    const a = new RecordScorer([inMemory]);
+    const b = new RecordScorer([{ ...fromFile, id: 'mem' }]);
+    let compared = 0;
+    for await (const entry of readLogFile(path.join(fixtures, 'mixed', 'ssh.log'))) {
+      expect(b.score(entry)!.score).to.equal(a.score(entry)!.score);
+      compared++;
+    }
+    expect(compared).to.be.greaterThan(100);
+  });
+
+  it('refuses a model trained with another feature schema, naming the file', async () => {
+    const file = modelPath(modelDir, 'SSH');
+    const model = decodeModel(readFileSync(file), file);
+    const tampered = { ...model, featurizer: { ...(model.featurizer as object), version: 999 } } as unknown as typeof model;
+    const bytes = encodeModel(tampered);
+    const other = path.join(dir, 'ssh-other.azw');
+    writeFileSync(other, bytes);
+    try {
+      await loadScoringModel(other);
+      expect.fail('loaded a model of another schema');
+    } catch (err) {
+      expect((err as { code: string }).code).to.equal('SCHEMA_MISMATCH');
+      expect((err as Error).message).to.contain('ssh-other.azw');
+    }
+  });
+});
+
+describe('grace periods chosen from the data', () => {
+  it('holds out the calibration share and maps features on min(5000, 10%) of the rest', () => {
+    const plan = chooseGracePeriods(10_000, { calibrationFraction: 0.1, kitnet: {} });
+    expect(plan.calibrationRows).to.equal(1000);
+    expect(plan.fmGrace).to.equal(900);
+    expect(plan.trainRows).to.equal(9000);
+    expect(plan.notes).to.deep.equal([]);
+  });
+  it('shortens explicit grace periods that do not fit, and says so', () => {
+    const plan = chooseGracePeriods(2000, { calibrationFraction: 0.1, kitnet: { fmGrace: 5000, adGrace: 50000 } });
+    expect(plan.trainRows + plan.calibrationRows).to.equal(2000);
+    expect(plan.notes[0]).to.match(/do not fit/);
+  });
+  it('keeps explicit grace periods that fit and calibrates on everything after them', () => {
+    const plan = chooseGracePeriods(100_000, { calibrationFraction: 0.1, kitnet: { fmGrace: 5000, adGrace: 50000 } });
+    expect(plan).to.include({ fmGrace: 5000, adGrace: 50000, trainRows: 55001, calibrationRows: 44999 });
+  });
+  it('refuses to train on a handful of records', () => {
+    expect(() => chooseGracePeriods(50, { calibrationFraction: 0.1, kitnet: {} })).to.throw(/at least/);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(condition(), 'condition not reached').to.equal(true);
+}
+
+function safeLineCount(file: string): number {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').length;
+  } catch {
+    return 0;
+  }
+}
