@@ -11,6 +11,7 @@ import { registerServeCommand } from './serve-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerConfigCommand } from './config-command.js';
+import { registerDemoCommand } from './demo-command.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerEvalCommand(program);
   registerConfigCommand(program);
   registerKitnetCommand(program);
+  registerDemoCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

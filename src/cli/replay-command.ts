@@ -99,8 +99,10 @@ export function registerReplayCommand(program: Command): void {
       server.on('event', (received) => {
         // answers carry the network time of the replay when they arrive, as in a pcap run
         model.networkTime = publisher.networkTime;
+        // one answer can add several lines (an anomaly: its autozeekwatch.log line and its notice)
+        const before = model.lines.length;
         if (received.handled && model.handle(received.event)) {
-          process.stdout.write(`${model.lines[model.lines.length - 1]}\n`);
+          for (const line of model.lines.slice(before)) process.stdout.write(`${line}\n`);
         }
       });
       server.on('rejected', (r) => process.stderr.write(`zeek: error to ${r.client.id}: ${r.context}${r.detail ? ` (${r.detail})` : ''}\n`));

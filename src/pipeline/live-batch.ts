@@ -2,6 +2,7 @@
 // current thread: parse → score → format. Used directly, and inside each scoring worker.
 import { ZeekLogParseError } from '../errors.js';
 import { formatScoreLine } from '../sinks/score-file.js';
+import { SCORE_RATIO_BUCKETS } from '../sinks/metrics.js';
 import { parseLiveRecord } from '../zeek/index.js';
 import type { LogStream } from '../zeek/record.js';
 import type { RecordScorer, ScoredRecord } from './record-scorer.js';
@@ -12,6 +13,16 @@ export interface LiveBatch {
   records: string[];
   /** where they came from, for error messages (e.g. `websocket:autozeekwatch/logs/0/conn node=worker-1 seq=42`) */
   source: string;
+}
+
+/**
+ * score/threshold of the batch's scored records, bucketed like SCORE_RATIO_BUCKETS (one extra
+ * bucket for +Inf): workers ship this instead of one observation per record.
+ */
+export interface ScoreRatioHistogram {
+  /** counts[i] = records with ratio ≤ SCORE_RATIO_BUCKETS[i] and above the previous bound; last = above all */
+  counts: number[];
+  sum: number;
 }
 
 export interface BatchOutcome {
@@ -25,10 +36,29 @@ export interface BatchOutcome {
   firstInvalid?: string;
   /** records that parsed but could not be scored (no model, refused) */
   unscored: number;
+  ratios: ScoreRatioHistogram;
+}
+
+export function emptyRatioHistogram(): ScoreRatioHistogram {
+  return { counts: new Array<number>(SCORE_RATIO_BUCKETS.length + 1).fill(0), sum: 0 };
+}
+
+export function emptyOutcome(): BatchOutcome {
+  return { lines: '', scored: 0, anomalies: [], invalid: {}, unscored: 0, ratios: emptyRatioHistogram() };
+}
+
+function observeRatio(histogram: ScoreRatioHistogram, score: number, threshold: number): void {
+  // a broken model (threshold ≤ 0, non-finite score) must not poison the histogram
+  if (!(threshold > 0) || !Number.isFinite(score)) return;
+  const ratio = score / threshold;
+  let i = 0;
+  while (i < SCORE_RATIO_BUCKETS.length && ratio > SCORE_RATIO_BUCKETS[i]!) i++;
+  histogram.counts[i]!++;
+  histogram.sum += ratio;
 }
 
 export function scoreLiveBatch(batch: LiveBatch, scorer: RecordScorer): BatchOutcome {
-  const outcome: BatchOutcome = { lines: '', scored: 0, anomalies: [], invalid: {}, unscored: 0 };
+  const outcome = emptyOutcome();
   let line = 0;
   for (const json of batch.records) {
     line++;
@@ -48,7 +78,20 @@ export function scoreLiveBatch(batch: LiveBatch, scorer: RecordScorer): BatchOut
     }
     outcome.scored++;
     outcome.lines += formatScoreLine(scored);
+    observeRatio(outcome.ratios, scored.score, scored.threshold);
     if (scored.anomalous) outcome.anomalies.push(scored);
   }
   return outcome;
+}
+
+/** Adds `from` into `into` (merging the parts of a batch scored on several workers). */
+export function addOutcome(into: BatchOutcome, from: BatchOutcome): void {
+  into.lines += from.lines;
+  into.scored += from.scored;
+  into.unscored += from.unscored;
+  for (const a of from.anomalies) into.anomalies.push(a);
+  for (const [reason, count] of Object.entries(from.invalid)) into.invalid[reason] = (into.invalid[reason] ?? 0) + count;
+  into.firstInvalid ??= from.firstInvalid;
+  for (let i = 0; i < into.ratios.counts.length; i++) into.ratios.counts[i]! += from.ratios.counts[i] ?? 0;
+  into.ratios.sum += from.ratios.sum;
 }

@@ -9,6 +9,7 @@ import type { MitigationDecision, MitigationPolicy } from '../response/mitigatio
 import type { ScoreFileWriter } from '../sinks/score-file.js';
 import type { BatchOutcome, LiveBatch } from './live-batch.js';
 import type { ScoredRecord } from './record-scorer.js';
+import { SERVE_LOG_EVENTS } from '../sinks/json-logger.js';
 
 /** Where batches are scored: in this thread, or on a pool of worker threads. */
 export interface ScoringEngine {
@@ -33,6 +34,8 @@ export interface ServiceLogger {
 
 /** Hooks for metrics; every method optional. */
 export interface ServiceObserver {
+  /** a log_records batch arrived (before scoring; unknown streams too) */
+  batchReceived?(stream: string, records: number): void;
   batchScored?(stream: string, outcome: BatchOutcome): void;
   anomalySent?(scored: ScoredRecord): void;
   mitigation?(decision: MitigationDecision, sent: boolean): void;
@@ -43,6 +46,8 @@ export interface LiveScoringOptions {
   topicPrefix: string;
   /** anomalies scoring below this are written to the score file but not sent to Zeek */
   noticeMinScore: number;
+  /** also require 1 - p (calibrated probability of being anomalous) to reach this; null = not used */
+  minProbability: number | null;
   /** batches scored concurrently before the loop waits for the oldest */
   maxInFlight: number;
   /** stop after answering the first end_of_input (a pcap run) */
@@ -54,6 +59,7 @@ export interface LiveScoringOptions {
 export const DEFAULT_LIVE_SCORING_OPTIONS: Readonly<LiveScoringOptions> = {
   topicPrefix: 'autozeekwatch',
   noticeMinScore: 0,
+  minProbability: null,
   maxInFlight: 8,
   exitOnEnd: false,
   summaryLength: 400,
@@ -113,6 +119,7 @@ export class LiveScoringService {
   private accept(input: Extract<ZeekInput, { kind: 'log_records' }>): void {
     this.stats.batches++;
     this.stats.records += input.records.length;
+    this.observer.batchReceived?.(input.stream, input.records.length);
     if (!isLogStream(input.stream)) {
       this.stats.unknownStreamRecords += input.records.length;
       this.observer.unknownStream?.(input.stream, input.records.length);
@@ -141,7 +148,7 @@ export class LiveScoringService {
     this.observer.batchScored?.(batch.stream, outcome);
     const control = controlTopic(this.options.topicPrefix);
     for (const anomaly of outcome.anomalies) {
-      if (anomaly.score >= this.options.noticeMinScore && anomaly.uid !== null && anomaly.origH !== null && anomaly.respH !== null) {
+      if (this.worthANotice(anomaly) && anomaly.uid !== null && anomaly.origH !== null && anomaly.respH !== null) {
         const sent = this.zeek.publish(control, anomalyEvent({
           uid: anomaly.uid,
           stream: anomaly.stream,
@@ -160,6 +167,12 @@ export class LiveScoringService {
     }
   }
 
+  private worthANotice(anomaly: ScoredRecord): boolean {
+    if (anomaly.score < this.options.noticeMinScore) return false;
+    const min = this.options.minProbability;
+    return min === null || 1 - anomaly.probability >= min;
+  }
+
   private act(decision: MitigationDecision, control: string): void {
     if (decision.action === 'mitigate') {
       const sent = this.zeek.publish(control, mitigateEvent({
@@ -168,13 +181,16 @@ export class LiveScoringService {
         reason: decision.reason,
         score: decision.score,
       }));
-      this.logger.info(sent ? 'mitigation requested' : 'mitigation not sent: not connected', { host: decision.host, role: decision.role, risk: round(decision.risk), reason: decision.reason });
+      const fields = { host: decision.host, role: decision.role, risk: round(decision.risk), duration_s: decision.durationSeconds, reason: decision.reason };
+      if (sent) this.logger.info(SERVE_LOG_EVENTS.mitigationSent, fields);
+      else this.logger.warn(SERVE_LOG_EVENTS.mitigationRefused, { ...fields, why: 'not connected to Zeek' });
       this.observer.mitigation?.(decision, sent);
       return;
     }
-    this.logger.info(decision.why === 'dry-run' ? 'mitigation (dry run): would block' : `mitigation refused: ${decision.why}`, {
-      host: decision.host, role: decision.role, risk: round(decision.risk), reason: decision.reason,
-    });
+    // dry-run is the intended outcome of a default setup; the other refusals are worth a warning
+    const fields = { host: decision.host, role: decision.role, risk: round(decision.risk), why: decision.why, reason: decision.reason };
+    if (decision.why === 'dry-run' || decision.why === 'disabled') this.logger.info(SERVE_LOG_EVENTS.mitigationRefused, fields);
+    else this.logger.warn(SERVE_LOG_EVENTS.mitigationRefused, fields);
     this.observer.mitigation?.(decision, false);
   }
 

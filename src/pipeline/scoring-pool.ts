@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { fnv1a32 } from '../replay/shard.js';
 import { loadScoringModel, type LoadedModel } from '../model/loaded-model.js';
 import { RecordScorer } from './record-scorer.js';
-import { scoreLiveBatch } from './live-batch.js';
+import { addOutcome, emptyOutcome, scoreLiveBatch } from './live-batch.js';
 import type { ScoringEngine } from './live-scoring.js';
 import type { BatchOutcome, LiveBatch } from './live-batch.js';
 import type { FromScoringWorker, ScoringWorkerData, ToScoringWorker } from './scoring-worker.js';
@@ -114,15 +114,8 @@ export class ScoringPool implements ScoringEngine {
 }
 
 export function mergeOutcomes(outcomes: BatchOutcome[]): BatchOutcome {
-  const merged: BatchOutcome = { lines: '', scored: 0, anomalies: [], invalid: {}, unscored: 0 };
-  for (const o of outcomes) {
-    merged.lines += o.lines;
-    merged.scored += o.scored;
-    merged.unscored += o.unscored;
-    merged.anomalies.push(...o.anomalies);
-    for (const [reason, count] of Object.entries(o.invalid)) merged.invalid[reason] = (merged.invalid[reason] ?? 0) + count;
-    merged.firstInvalid ??= o.firstInvalid;
-  }
+  const merged = emptyOutcome();
+  for (const o of outcomes) addOutcome(merged, o);
   return merged;
 }
 

@@ -1,17 +1,20 @@
 // Runs the sidecar: connect to Zeek, score every published record, answer with anomaly and
-// mitigate events, append scores to a file; reload models on SIGHUP; stop cleanly on SIGINT/SIGTERM
-// after everything already received from Zeek is scored and written.
+// mitigate events, append scores to a file, serve metrics, reload models on SIGHUP or a changed
+// model file; stop cleanly on SIGINT/SIGTERM after everything received from Zeek is scored and written.
 import os from 'node:os';
-import { LOG_MODULES, streamOfModule, type LogModule } from '../zeek/record.js';
-import { existsSync } from 'node:fs';
-import { ZeekWebSocketClient } from '../zeek/websocket-client.js';
+import { streamOfModule, type LogModule } from '../zeek/record.js';
+import { ZeekWebSocketClient, type GapInfo, type ZeekClientStats } from '../zeek/websocket-client.js';
 import { logsSubscription } from '../zeek/broker-contract.js';
 import { MitigationPolicy, type MitigationOptions } from '../response/mitigation-policy.js';
 import { ScoreFileWriter } from '../sinks/score-file.js';
-import { modelPath } from '../model/model-file.js';
+import { SERVE_LOG_EVENTS } from '../sinks/json-logger.js';
+import { SidecarMetrics } from '../sinks/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../sinks/metrics-server.js';
 import { UsageError } from '../errors.js';
+import type { ServeConfig } from '../config/index.js';
 import { loadModelSet } from './model-set.js';
 import { InlineScoringEngine, ScoringPool } from './scoring-pool.js';
+import { ModelReloader, type ReloadResult } from './model-reload.js';
 import { LiveScoringService, type LiveScoringStats, type ServiceLogger, type ServiceObserver } from './live-scoring.js';
 
 export interface ServeSettings {
@@ -25,14 +28,20 @@ export interface ServeSettings {
   queueCapacity: number;
   modelDir: string;
   modules?: LogModule[];
+  /** reload when a model file in modelDir changes (SIGHUP always reloads) */
+  watchModels: boolean;
   out: string;
   topFeatures: number;
   /** anomalies below this score go to the score file only; undefined = every anomaly is sent */
   noticeMinScore?: number;
+  /** also require 1 - p ≥ this before sending an anomaly; null = not used */
+  minProbability: number | null;
   mitigation: Partial<MitigationOptions>;
   /** scoring threads; 0 scores in the main thread */
   threads: number;
   exitOnEnd: boolean;
+  /** "host:port" of the Prometheus endpoint; "" = none */
+  metricsListen: string;
 }
 
 export const DEFAULT_SERVE_SETTINGS: Readonly<ServeSettings> = {
@@ -42,20 +51,76 @@ export const DEFAULT_SERVE_SETTINGS: Readonly<ServeSettings> = {
   reconnect: { initialDelayMs: 250, maxDelayMs: 30_000 },
   queueCapacity: 1024,
   modelDir: 'models',
+  watchModels: true,
   out: 'scores.ndjson',
   topFeatures: 3,
+  minProbability: null,
   mitigation: {},
   threads: Math.max(1, Math.min(4, os.availableParallelism() - 1)),
   exitOnEnd: false,
+  metricsListen: '',
 };
 
+/** The serve settings of a validated configuration (see src/config). */
+export function serveSettingsFromConfig(config: ServeConfig, extra: { exitOnEnd?: boolean; threads?: number } = {}): ServeSettings {
+  return {
+    zeekUrl: config.zeek.url,
+    ...(config.zeek.caFile !== null && { caFile: config.zeek.caFile }),
+    topicPrefix: config.zeek.topicPrefix,
+    ...(config.zeek.shard !== 'all' && { shard: { index: config.zeek.shard.index, count: config.zeek.shard.count } }),
+    ackTimeoutMs: config.zeek.ackTimeoutMs,
+    reconnect: { initialDelayMs: config.zeek.reconnect.initialMs, maxDelayMs: config.zeek.reconnect.maxMs },
+    queueCapacity: config.queue.maxBatches,
+    modelDir: config.models.dir,
+    ...(config.models.modules !== 'all' && { modules: [...config.models.modules] }),
+    watchModels: config.models.watch,
+    out: config.output.file,
+    topFeatures: config.output.topFeatures,
+    ...(config.alerts.noticeMinScore !== 'threshold' && { noticeMinScore: config.alerts.noticeMinScore }),
+    minProbability: config.alerts.minProbability,
+    mitigation: {
+      enabled: config.mitigation.enabled,
+      dryRun: config.mitigation.dryRun,
+      level: config.mitigation.level,
+      releaseLevel: config.mitigation.releaseLevel,
+      neverBlock: [...config.mitigation.neverBlock],
+      maxBlocksPerMinute: config.mitigation.maxBlocksPerMinute,
+      durationSeconds: config.mitigation.durationSeconds,
+      blockResponders: config.mitigation.blockResponders,
+    },
+    threads: extra.threads ?? config.scoring.threads,
+    exitOnEnd: extra.exitOnEnd ?? false,
+    metricsListen: config.metrics.listen,
+  };
+}
+
+export interface ServeLogger extends ServiceLogger {
+  error(msg: string, fields?: Record<string, unknown>): void;
+  /** reports rate-guarded lines at shutdown (createLogger's loggers have it) */
+  flushSuppressed?(): void;
+}
+
 export interface ServeHooks {
-  logger: ServiceLogger & { error(msg: string, fields?: Record<string, unknown>): void };
+  logger: ServeLogger;
   observer?: ServiceObserver;
-  /** called once connected, with the client (metrics read its counters) */
+  /** metrics to update (default: a new SidecarMetrics); served when settings.metricsListen is set */
+  metrics?: SidecarMetrics;
+  /** called once connecting starts, with the client (tests read its counters) */
   onClient?(client: ZeekWebSocketClient): void;
+  /** called with the metrics endpoint once it listens */
+  onMetricsServer?(server: MetricsServer): void;
+  /** called after every reload attempt (SIGHUP, a watched file change, or `reload` below) */
+  onReload?(result: ReloadResult): void;
+  /** called once serving: `reload()` does what SIGHUP does (embedding, tests) */
+  onReady?(control: { reload(): Promise<ReloadResult> }): void;
   /** aborting stops the service like SIGTERM (tests, embedding) */
   signal?: AbortSignal;
+}
+
+export interface ServeResult extends LiveScoringStats {
+  client: ZeekClientStats;
+  /** module → model id in use at the end */
+  models: Record<string, string>;
 }
 
 /** Parse `k/N` (0-based shard k of N). */
@@ -67,21 +132,37 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index, count };
 }
 
-function modelFilesOf(settings: ServeSettings): string[] {
-  const modules = settings.modules ?? LOG_MODULES.filter((m) => existsSync(modelPath(settings.modelDir, m)));
-  return modules.map((m) => modelPath(settings.modelDir, m));
-}
+/** How often queue depth, drops and frame errors are copied from the client into the metrics. */
+const METRICS_POLL_MS = 250;
 
-export async function serve(settings: ServeSettings, hooks: ServeHooks): Promise<LiveScoringStats> {
+export async function serve(settings: ServeSettings, hooks: ServeHooks): Promise<ServeResult> {
   const { logger } = hooks;
+  const metrics = hooks.metrics ?? new SidecarMetrics();
   const models = await loadModelSet(settings.modelDir, settings.modules);
-  for (const m of models) {
-    logger.info('model loaded', { module: m.module, model_id: m.id, file: m.file, features: m.featurizer.width, threshold: m.calibration.threshold });
-  }
-  const files = models.map((m) => m.file);
+  logger.info(SERVE_LOG_EVENTS.modelsLoaded, {
+    trigger: 'start',
+    models: models.map((m) => ({ module: m.module, model_id: m.id, file: m.file, features: m.featurizer.width, threshold: m.calibration.threshold })),
+  });
+  metrics.modelReload('ok');
   const engine = settings.threads > 0
-    ? await ScoringPool.start(files, settings.threads, { topFeatures: settings.topFeatures })
+    ? await ScoringPool.start(models.map((m) => m.file), settings.threads, { topFeatures: settings.topFeatures })
     : new InlineScoringEngine(models, { topFeatures: settings.topFeatures });
+  const reloader = new ModelReloader(
+    settings.modelDir, settings.modules, engine,
+    models.map((m) => ({ module: m.module, id: m.id, file: m.file, threshold: m.calibration.threshold })),
+    logger, metrics, hooks.onReload,
+  );
+  let metricsServer: MetricsServer | undefined;
+  if (settings.metricsListen !== '') {
+    try {
+      metricsServer = await startMetricsServer(metrics, settings.metricsListen);
+    } catch (err) {
+      await engine.close();
+      throw new UsageError(`metrics endpoint ${settings.metricsListen}: ${(err as Error).message} (set metrics.listen to another port, or "" to disable)`);
+    }
+    logger.info(SERVE_LOG_EVENTS.metricsListening, { url: metricsServer.url });
+    hooks.onMetricsServer?.(metricsServer);
+  }
   const writer = new ScoreFileWriter(settings.out);
   const policy = new MitigationPolicy(settings.mitigation);
   const topics = [logsSubscription(settings.shard?.index, settings.topicPrefix)];
@@ -93,13 +174,12 @@ export async function serve(settings: ServeSettings, hooks: ServeHooks): Promise
     reconnect: settings.reconnect,
     queueCapacity: settings.queueCapacity,
   });
-  client.on('connected', (ack: { endpoint: string; version: string }) => logger.info('connected to Zeek', { url: settings.zeekUrl, endpoint: ack.endpoint, zeek_version: ack.version, topics }));
-  client.on('disconnected', (info: { code: number; reason: string }) => logger.warn('disconnected from Zeek', { code: info.code, reason: info.reason }));
-  client.on('reconnecting', (info: { attempt: number; delayMs: number }) => logger.info('reconnecting to Zeek', { attempt: info.attempt, delay_ms: Math.round(info.delayMs) }));
-  client.on('server_error', (info: { code: string; context: string }) => logger.warn('Zeek refused a message', { code: info.code, context: info.context }));
-  client.on('gap', (gap: { node: string; topic: string; missing: number }) => logger.warn('records lost between Zeek and the sidecar', { node: gap.node, topic: gap.topic, missing: gap.missing }));
-  client.on('error', (err: Error) => logger.warn('connection attempt failed', { error: err.message }));
+  wireClient(client, settings, topics, logger, metrics);
   hooks.onClient?.(client);
+
+  const poller = new ClientMetricsPoller(client, metrics, logger);
+  const timer = setInterval(() => poller.poll(), METRICS_POLL_MS);
+  timer.unref();
 
   const service = new LiveScoringService(
     client,
@@ -109,44 +189,141 @@ export async function serve(settings: ServeSettings, hooks: ServeHooks): Promise
     {
       topicPrefix: settings.topicPrefix,
       noticeMinScore: settings.noticeMinScore ?? 0,
+      minProbability: settings.minProbability,
       exitOnEnd: settings.exitOnEnd,
     },
     logger,
-    hooks.observer,
+    combineObservers(metricsObserver(metrics), hooks.observer),
   );
 
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('stopping: scoring what was already received', { why, queued_batches: client.queued });
+    logger.info(SERVE_LOG_EVENTS.shutdown, { why, queued_batches: client.queued, note: 'scoring what was already received' });
     void client.close(`sidecar stopping (${why})`);
   };
   const onSigint = () => stop('SIGINT');
   const onSigterm = () => stop('SIGTERM');
-  const onSighup = () => {
-    const wanted = modelFilesOf(settings);
-    engine.reload(wanted).then(
-      (ids) => logger.info('models reloaded', { files: wanted, model_ids: ids }),
-      (err: Error) => logger.error('model reload refused; the old models stay', { error: err.message }),
-    );
-  };
+  const onSighup = () => void reloader.reload('SIGHUP');
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   process.on('SIGHUP', onSighup);
   hooks.signal?.addEventListener('abort', () => stop('aborted'), { once: true });
+  if (hooks.signal?.aborted) stop('aborted');
+  if (settings.watchModels) reloader.watch();
+  hooks.onReady?.({ reload: () => reloader.reload('request') });
   try {
-    void client.connect();
+    metrics.setConnectionState('connecting');
+    if (!stopping) void client.connect().catch(() => undefined);
     await service.run();
-    if (!stopping) await client.close('end of input answered');
+    if (!stopping) {
+      logger.info(SERVE_LOG_EVENTS.shutdown, { why: 'end of input answered', queued_batches: client.queued });
+      await client.close('end of input answered');
+    }
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
     process.off('SIGHUP', onSighup);
+    clearInterval(timer);
+    await reloader.close();
     await writer.close();
     await engine.close();
+    poller.poll();
+    metrics.setConnectionState('disconnected');
+    await metricsServer?.close();
   }
   const s = service.stats;
-  logger.info('stopped', { ...s, client: client.stats, mitigation: policy.stats, modules: models.map((m) => streamOfModule(m.module)) });
-  return s;
+  const modelIds = Object.fromEntries(reloader.models().map((m) => [m.module, m.id]));
+  logger.info('stopped', {
+    ...s, client: client.stats, mitigation: policy.stats, streams: reloader.models().map((m) => streamOfModule(m.module)), models: modelIds,
+  });
+  logger.flushSuppressed?.();
+  return { ...s, client: client.stats, models: modelIds };
+}
+
+function wireClient(client: ZeekWebSocketClient, settings: ServeSettings, topics: string[], logger: ServeLogger, metrics: SidecarMetrics): void {
+  client.on('connected', (ack: { endpoint: string; version: string }) => {
+    metrics.setConnectionState('connected');
+    logger.info(SERVE_LOG_EVENTS.zeekSubscribed, { url: settings.zeekUrl, endpoint: ack.endpoint, zeek_version: ack.version, topics });
+  });
+  client.on('disconnected', (info: { code: number; reason: string }) => {
+    metrics.setConnectionState('disconnected');
+    logger.warn(SERVE_LOG_EVENTS.zeekDisconnected, { code: info.code, reason: info.reason });
+  });
+  client.on('reconnecting', (info: { attempt: number; delayMs: number }) => {
+    metrics.reconnecting();
+    metrics.setConnectionState('connecting');
+    logger.info(SERVE_LOG_EVENTS.zeekReconnecting, { attempt: info.attempt, delay_ms: Math.round(info.delayMs) });
+  });
+  client.on('server_error', (info: { code: string; context: string }) => logger.warn('zeek refused a message', { code: info.code, context: info.context }));
+  client.on('gap', (gap: GapInfo) => {
+    metrics.sequenceGap(gap.stream, gap.missing);
+    logger.warn(SERVE_LOG_EVENTS.sequenceGap, { node: gap.node, topic: gap.topic, expected_seq: gap.expectedSeq, seq: gap.seq, missing: gap.missing });
+  });
+  client.on('error', (err: Error & { reason?: string }) => logger.warn('zeek connection attempt failed', { reason: err.reason ?? 'socket', error: err.message }));
+}
+
+/** Frame-level problems the client counts, as parse-error reasons of the metrics. */
+const FRAME_ERRORS: readonly [keyof ZeekClientStats, string][] = [
+  ['binaryFrames', 'frame-binary'],
+  ['oversizedFrames', 'frame-oversized'],
+  ['invalidUtf8Frames', 'frame-invalid-utf8'],
+  ['invalidJsonFrames', 'frame-not-json'],
+  ['controlCharacterFrames', 'frame-control-character'],
+  ['malformedMessages', 'message-malformed'],
+];
+
+/** Copies the client's counters into the metrics as deltas (the client counts; metrics are cumulative). */
+class ClientMetricsPoller {
+  private last: ZeekClientStats;
+
+  constructor(private readonly client: ZeekWebSocketClient, private readonly metrics: SidecarMetrics, private readonly logger: ServeLogger) {
+    this.last = client.stats;
+  }
+
+  poll(): void {
+    const now = this.client.stats;
+    this.metrics.setQueueDepth(this.client.queued);
+    for (const [field, reason] of FRAME_ERRORS) {
+      const delta = now[field] - this.last[field];
+      if (delta > 0) this.metrics.parseError(reason, delta);
+    }
+    const dropped = now.batchesDropped - this.last.batchesDropped;
+    if (dropped > 0) {
+      this.metrics.queueDropped(dropped);
+      this.logger.warn(SERVE_LOG_EVENTS.queueDropped, {
+        dropped_batches: dropped, dropped_records: now.recordsDropped - this.last.recordsDropped, total_dropped_batches: now.batchesDropped,
+      });
+    }
+    this.last = now;
+  }
+}
+
+function metricsObserver(metrics: SidecarMetrics): ServiceObserver {
+  return {
+    batchReceived: (stream, records) => metrics.recordsReceived(stream, records),
+    batchScored: (stream, outcome) => {
+      metrics.observeScoreRatios(stream, outcome.ratios.counts, outcome.ratios.sum);
+      for (const [reason, n] of Object.entries(outcome.invalid)) metrics.parseError(reason, n);
+      for (const a of outcome.anomalies) metrics.anomaly(a.stream);
+    },
+    anomalySent: (scored) => metrics.noticeSent(scored.stream),
+    mitigation: (decision, sent) => {
+      if (decision.action === 'mitigate' && sent) metrics.mitigationSent();
+      else if (decision.action === 'refused') metrics.mitigationRefused(decision.why);
+    },
+    unknownStream: (_stream, records) => metrics.parseError('unknown-stream', records),
+  };
+}
+
+function combineObservers(a: ServiceObserver, b: ServiceObserver | undefined): ServiceObserver {
+  if (b === undefined) return a;
+  return {
+    batchReceived: (s, n) => { a.batchReceived?.(s, n); b.batchReceived?.(s, n); },
+    batchScored: (s, o) => { a.batchScored?.(s, o); b.batchScored?.(s, o); },
+    anomalySent: (r) => { a.anomalySent?.(r); b.anomalySent?.(r); },
+    mitigation: (d, sent) => { a.mitigation?.(d, sent); b.mitigation?.(d, sent); },
+    unknownStream: (s, n) => { a.unknownStream?.(s, n); b.unknownStream?.(s, n); },
+  };
 }

@@ -1,6 +1,6 @@
 // Prometheus metrics of a running sidecar, on a Registry of its own (not prom-client's global one,
 // so tests and several sidecars in one process do not collide). The serve loop calls the methods.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { isLogStream, type LogModule, type LogStream } from '../zeek/record.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -31,7 +31,7 @@ export class SidecarMetrics {
   private readonly missing: Counter<'stream'>;
   private readonly queueDepth: Gauge;
   private readonly queueDrops: Counter;
-  private readonly scoreRatio: Histogram<'stream'>;
+  private readonly scoreRatio: BucketedHistogram;
   private readonly anomalies: Counter<'stream'>;
   private readonly notices: Counter<'stream'>;
   private readonly mitigations: Counter;
@@ -53,13 +53,12 @@ export class SidecarMetrics {
     this.missing = counter('autozeekwatch_records_missing_total', 'Records missing according to sequence gaps', ['stream']);
     this.queueDepth = new Gauge({ name: 'autozeekwatch_queue_batches', help: 'Batches waiting to be scored', registers });
     this.queueDrops = counter('autozeekwatch_queue_dropped_batches_total', 'Batches dropped because the queue was full (scoring lags)');
-    this.scoreRatio = new Histogram<'stream'>({
-      name: 'autozeekwatch_score_threshold_ratio',
-      help: "Each scored record's score divided by its model's threshold (above 1 = anomalous)",
-      labelNames: ['stream'],
-      buckets: [...SCORE_RATIO_BUCKETS],
-      registers,
-    });
+    this.scoreRatio = new BucketedHistogram(
+      'autozeekwatch_score_threshold_ratio',
+      "Each scored record's score divided by its model's threshold (above 1 = anomalous)",
+      SCORE_RATIO_BUCKETS,
+    );
+    this.registry.registerMetric(this.scoreRatio as unknown as Metric);
     this.anomalies = counter('autozeekwatch_anomalies_total', 'Records scored above their threshold, by stream', ['stream']);
     this.notices = counter('autozeekwatch_notices_sent_total', 'AutoZeekWatch::anomaly events sent to Zeek, by stream', ['stream']);
     this.mitigations = counter('autozeekwatch_mitigations_sent_total', 'AutoZeekWatch::mitigate events sent to Zeek');
@@ -102,7 +101,21 @@ export class SidecarMetrics {
   /** One scored record. Non-finite or non-positive thresholds are not observed (a broken model must not poison the histogram). */
   observeScore(stream: LogStream, score: number, threshold: number): void {
     if (!(threshold > 0) || !Number.isFinite(score)) return;
-    this.scoreRatio.observe({ stream: streamLabel(stream) }, score / threshold);
+    const ratio = score / threshold;
+    const counts = new Array<number>(SCORE_RATIO_BUCKETS.length + 1).fill(0);
+    let i = 0;
+    while (i < SCORE_RATIO_BUCKETS.length && ratio > SCORE_RATIO_BUCKETS[i]!) i++;
+    counts[i] = 1;
+    this.scoreRatio.add(streamLabel(stream), counts, ratio);
+  }
+
+  /**
+   * A batch's records at once: `counts[i]` records fell in bucket i of SCORE_RATIO_BUCKETS (the
+   * last entry counts those above every bound), `sum` is the sum of their ratios. Scoring workers
+   * ship this per batch so no per-record message crosses threads.
+   */
+  observeScoreRatios(stream: string, counts: readonly number[], sum: number): void {
+    this.scoreRatio.add(streamLabel(stream), counts, sum);
   }
 
   anomaly(stream: LogStream): void {
@@ -155,4 +168,45 @@ export class SidecarMetrics {
 
 function streamLabel(stream: string): string {
   return isLogStream(stream) ? stream : 'other';
+}
+
+/**
+ * A Prometheus histogram that accepts pre-bucketed counts (prom-client's Histogram only takes one
+ * observation at a time). Exposes the usual _bucket (cumulative, with le), _sum and _count series.
+ */
+class BucketedHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly series = new Map<string, { counts: number[]; sum: number }>();
+
+  constructor(readonly name: string, readonly help: string, private readonly bounds: readonly number[]) {}
+
+  add(stream: string, counts: readonly number[], sum: number): void {
+    let entry = this.series.get(stream);
+    if (entry === undefined) {
+      entry = { counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0 };
+      this.series.set(stream, entry);
+    }
+    for (let i = 0; i < entry.counts.length; i++) entry.counts[i]! += counts[i] ?? 0;
+    entry.sum += sum;
+  }
+
+  get(): { name: string; help: string; type: string; aggregator: string; values: { metricName: string; labels: Record<string, string | number>; value: number }[] } {
+    const values = [];
+    for (const [stream, { counts, sum }] of this.series) {
+      let cumulative = 0;
+      for (let i = 0; i < counts.length; i++) {
+        cumulative += counts[i]!;
+        const le = i < this.bounds.length ? this.bounds[i]! : '+Inf';
+        values.push({ metricName: `${this.name}_bucket`, labels: { le, stream }, value: cumulative });
+      }
+      values.push({ metricName: `${this.name}_sum`, labels: { stream }, value: sum });
+      values.push({ metricName: `${this.name}_count`, labels: { stream }, value: cumulative });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    this.series.clear();
+  }
 }
