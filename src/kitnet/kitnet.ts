@@ -25,6 +25,7 @@ import { InvalidInputError, UsageError } from '../errors.js';
 import { Autoencoder, type AutoencoderBehaviour, type AutoencoderState } from './autoencoder.js';
 import { CorrelationFeatureMapper } from './correlation-clustering.js';
 import { KitNETNotReadyError, restoreKitNETState, type KitNETState } from './kitnet-state.js';
+import { PackedScorer } from './packed-scorer.js';
 
 export type { KitNETState } from './kitnet-state.js';
 
@@ -83,6 +84,8 @@ export class KitNET {
   private readonly behaviour: AutoencoderBehaviour;
   /** the output autoencoder writes its RMSE here, so no double is boxed on the way */
   private readonly result = new Float64Array(1);
+  /** the trained autoencoders packed for scoring; dropped by every training step, rebuilt by the next score */
+  private packed: PackedScorer | null = null;
 
   /**
    * @param n number of input features
@@ -144,6 +147,7 @@ export class KitNET {
    */
   learn(x: ArrayLike<number>): number {
     this.checkInput(x);
+    this.packed = null;
     let outputRmse = 0;
     if (this.mapper !== null && this.trainedCount <= this.options.fmGrace) {
       this.mapper.update(x);
@@ -172,7 +176,7 @@ export class KitNET {
   score(x: ArrayLike<number>): number {
     this.checkInput(x);
     this.checkReady();
-    return this.executeGathered(x);
+    return this.packedScorer().score(x);
   }
 
   /**
@@ -182,11 +186,7 @@ export class KitNET {
   scoreInto(x: ArrayLike<number>, target: Float64Array, index: number): void {
     this.checkInput(x);
     this.checkReady();
-    this.gather(x);
-    const output = this.output!;
-    const layerRmse = output.input;
-    for (let a = 0; a < this.ensemble.length; a++) this.ensemble[a]!.executeInto(layerRmse, a);
-    output.executeInto(target, index);
+    target[index] = this.packedScorer().score(x);
   }
 
   /** score() for each row, in order. */
@@ -202,7 +202,10 @@ export class KitNET {
    * squared reconstruction error, with their raw value and training range (for "feature X: value, typical lo..hi").
    */
   explain(x: ArrayLike<number>, names?: readonly string[], top = 5): ScoreExplanation {
-    const score = this.score(x);
+    this.checkInput(x);
+    this.checkReady();
+    // the per-autoencoder path: it leaves each autoencoder's x̂ and z behind for the reasons below
+    const score = this.executeGathered(x);
     const autoencoderRmse = Float64Array.from(this.output!.input);
     const features: ScoreExplanation['topFeatures'] = [];
     for (let a = 0; a < this.ensemble.length; a++) {
@@ -328,6 +331,11 @@ export class KitNET {
     for (let a = 0; a < this.ensemble.length; a++) this.ensemble[a]!.executeInto(layerRmse, a);
     output.executeInto(this.result, 0);
     return this.result[0]!;
+  }
+
+  private packedScorer(): PackedScorer {
+    this.packed ??= new PackedScorer(this.ensemble, this.output!, this.mapIndices, this.behaviour.softClip);
+    return this.packed;
   }
 
   private checkReady(): void {

@@ -12,7 +12,7 @@ export function formatScoreLine(s: ScoredRecord): string {
   let line =
     `{"ts":${num(s.ts)},"uid":${str(s.uid)},"stream":"${s.stream}"` +
     `,"id.orig_h":${str(s.origH)},"id.orig_p":${num(s.origP)},"id.resp_h":${str(s.respH)},"id.resp_p":${num(s.respP)}` +
-    `,"proto":${str(s.proto)},"score":${num(s.score)},"threshold":${num(s.threshold)},"p":${num(s.probability)}` +
+    `,"proto":${str(s.proto)},"score":${num(s.score)},"threshold":${thresholdText(s.threshold)},"p":${num(s.probability)}` +
     `,"anomalous":${s.anomalous},"model":"${s.model}"`;
   if (s.top.length > 0) line += `,"top":${JSON.stringify(s.top.map((t) => ({ feature: t.feature, says: t.says })))}`;
   return line + '}\n';
@@ -20,6 +20,18 @@ export function formatScoreLine(s: ScoredRecord): string {
 
 function num(v: number | null): string {
   return v === null || !Number.isFinite(v) ? 'null' : String(v);
+}
+
+/** The last threshold written and its text: one model's threshold repeats on every line, and String(double) is slow. */
+let lastThreshold = Number.NaN;
+let lastThresholdText = 'null';
+
+function thresholdText(threshold: number): string {
+  if (threshold !== lastThreshold) {
+    lastThreshold = threshold;
+    lastThresholdText = num(threshold);
+  }
+  return lastThresholdText;
 }
 
 function str(v: string | null): string {

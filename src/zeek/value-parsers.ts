@@ -38,7 +38,31 @@ function parseDecimal(text: string): number {
   return Number(text);
 }
 
+/** Digits an integer may have for the digit loop below to be exact (< 2^53); longer ones go through Number(). */
+const EXACT_INTEGER_DIGITS = 15;
+
 function parseInteger(text: string): number {
+  // counts and ports are most columns of a conn line; a digit loop is several times faster than regex + Number()
+  // and gives the same double (every integer below 10^15 is exact)
+  const length = text.length;
+  let i = 0;
+  let sign = 1;
+  const first = text.charCodeAt(0);
+  if (first === 45 /* - */) {
+    sign = -1;
+    i = 1;
+  } else if (first === 43 /* + */) {
+    i = 1;
+  }
+  if (i < length && length - i <= EXACT_INTEGER_DIGITS) {
+    let value = 0;
+    for (; i < length; i++) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (i === length) return sign * value;
+  }
   if (!INTEGER.test(text)) throw new BadValueError(`not an integer: ${JSON.stringify(text.slice(0, 40))}`);
   return Number(text);
 }
