@@ -283,6 +283,7 @@ function scoringModel(module: LogModule, contents: ModelContents, featureSet: Fe
     featurizer: createOriginalFeaturizer(module),
     kitnet: KitNET.fromState(contents.kitnet),
     calibration: contents.header.calibration,
+    featureMeans: contents.featureMeans,
   };
 }
 

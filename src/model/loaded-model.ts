@@ -13,6 +13,8 @@ export interface LoadedModel {
   readonly featurizer: Featurizer;
   readonly kitnet: KitNET;
   readonly calibration: Calibration;
+  /** per-feature training means, when the model file has them (explanations) */
+  readonly featureMeans: Float64Array | undefined;
 }
 
 /** Rebuild the featurizer and KitNET of a decoded model file, checking they fit together. */
@@ -49,6 +51,7 @@ export function restoreModel(model: ModelFile): LoadedModel {
     featurizer,
     kitnet,
     calibration: model.header.calibration,
+    featureMeans: model.featureMeans instanceof Float64Array && model.featureMeans.length === featurizer.width ? model.featureMeans : undefined,
   };
 }
 

@@ -59,6 +59,8 @@ export interface ModelContents {
   header: ModelHeader;
   featurizer: FeaturizerState;
   kitnet: KitNETState;
+  /** mean of each feature over the training records: what "typical" means in explanations */
+  featureMeans?: Float64Array;
 }
 
 /** A model as read from disk, with a short id derived from its checksum. */

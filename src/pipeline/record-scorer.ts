@@ -108,16 +108,35 @@ export class RecordScorer {
   private explain(model: LoadedModel, features: Float64Array): Contribution[] {
     const { featurizer } = model;
     const explanation = model.kitnet.explain(features, featurizer.schema.names, this.options.topFeatures);
-    return explanation.topFeatures.map((f: { index: number; name: string; error: number; value: number; lo: number; hi: number }) => ({
+    return explanation.topFeatures.map((f) => ({
       feature: f.name,
-      says: `${featurizer.describe(f.index)}: ${featurizer.display(f.index, f.value)}, typical ${typicalRange(featurizer.display(f.index, f.lo), featurizer.display(f.index, f.hi))}`,
+      says: `${featurizer.describe(f.index)}: ${featurizer.display(f.index, f.value)}, ${typical(model, f.index, f.lo, f.hi)}`,
       error: f.error,
     }));
   }
 }
 
-function typicalRange(lo: string, hi: string): string {
-  return lo === hi ? `always ${lo}` : `${lo}–${hi}`;
+/**
+ * What training looked like for one feature, in the analyst's unit: the share of "yes" for a
+ * yes/no feature, else the training mean and range (models without means: the range only).
+ */
+function typical(model: LoadedModel, index: number, lo: number, hi: number): string {
+  const { featurizer } = model;
+  const mean = model.featureMeans?.[index];
+  const low = featurizer.display(index, lo);
+  const high = featurizer.display(index, hi);
+  if (low === high) return `in training always ${low}`;
+  if (mean !== undefined && lo === 0 && hi === 1 && featurizer.display(index, 0) === 'no' && featurizer.display(index, 1) === 'yes') {
+    return `in training yes for ${formatShare(mean)} of records`;
+  }
+  const range = `${low}–${high}`;
+  return mean === undefined ? `typical ${range}` : `typical ${featurizer.display(index, mean)} (range ${range})`;
+}
+
+function formatShare(fraction: number): string {
+  const pct = fraction * 100;
+  if (pct > 0 && pct < 0.1) return '<0.1%';
+  return `${pct < 10 ? pct.toFixed(1) : pct.toFixed(0)}%`;
 }
 
 function scoredRecord(

@@ -164,6 +164,7 @@ export async function trainFromSource(
   const summary = new ReadSummary();
   const x = new Float64Array(featurizer.width);
   const calibrationScores = new Float64Array(plan.calibrationRows);
+  const featureSums = new Float64Array(featurizer.width);
   let row = 0;
   let calibrated = 0;
   let rejected = 0;
@@ -172,6 +173,7 @@ export async function trainFromSource(
     featurizer.featurize(record, x);
     if (row < plan.trainRows) {
       kitnet.process(x);
+      for (let i = 0; i < x.length; i++) featureSums[i]! += x[i]!;
       if (++row % PROGRESS_EVERY === 0) onProgress({ module, phase: 'train', done: row, total: plan.trainRows });
     } else {
       try {
@@ -212,6 +214,7 @@ export async function trainFromSource(
       },
       featurizer: featurizer.toState(),
       kitnet: kitnet.toState(),
+      featureMeans: featureSums.map((sum) => sum / plan.trainRows),
     },
   };
 }

@@ -69,7 +69,11 @@ describe('train → model files → score and infer (fixtures)', function () {
       expect(l['id.resp_p']).to.be.a('number');
       expect(Number.isFinite(l.score)).to.equal(true);
       expect(l.anomalous).to.equal(l.score >= l.threshold);
-      if (l.anomalous) expect(l.top!.length).to.be.greaterThan(0);
+      if (l.anomalous) {
+        expect(l.top!.length).to.be.greaterThan(0);
+        // every explanation compares the value with what training looked like
+        for (const t of l.top!) expect(t.says).to.match(/: .+, (in training|typical)/);
+      }
     }
     const dnsProto = lines.filter((l) => l.stream === 'dns').map((l) => l.proto);
     expect(dnsProto).to.include('udp');
@@ -79,6 +83,8 @@ describe('train → model files → score and infer (fixtures)', function () {
       return mine.filter((l) => l.anomalous).length / mine.length;
     };
     expect(flagged('scan', 'conn')).to.be.greaterThan(0.9);
+    const scanSays = lines.filter((l) => label.get(l.uid) === 'scan' && l.anomalous).flatMap((l) => l.top!.map((t) => t.says));
+    expect(scanSays.some((s) => /distinct responder ports/.test(s)), 'a scan is explained by its distinct ports').to.equal(true);
     expect(flagged('dns-tunnel', 'dns')).to.be.greaterThan(0.9);
     expect(flagged('ssh-guessing', 'ssh')).to.be.greaterThan(0.9);
     const benign = lines.filter((l) => !label.has(l.uid));
