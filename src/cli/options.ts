@@ -28,6 +28,17 @@ export function parseDate(value: string): string {
   return value;
 }
 
+/**
+ * `--since 7d` (also `36h`, `2w`): the first day (YYYY-MM-DD, UTC) of a window that ends now, for
+ * retraining on the latest rotated logs of a running system.
+ */
+export function parseSince(value: string, now: Date = new Date()): string {
+  const m = /^(\d+)([hdw])$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`expected a duration such as 36h, 7d or 2w, got "${value}"`);
+  const hours = Number(m[1]) * ({ h: 1, d: 24, w: 168 } as const)[m[2] as 'h' | 'd' | 'w'];
+  return new Date(now.getTime() - hours * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** Collects `--modules CONN SSH` (any case, also comma-separated) into a de-duplicated list. */
 export function collectModules(value: string, previous: LogModule[] | undefined): LogModule[] {
   const out = [...(previous ?? [])];

@@ -19,6 +19,7 @@ import {
   parseFraction,
   parsePositiveInt,
   parsePositiveNumber,
+  parseSince,
 } from './options.js';
 
 interface TrainCliOptions {
@@ -27,6 +28,7 @@ interface TrainCliOptions {
   modelDir: string;
   startDate?: string;
   endDate?: string;
+  since?: string;
   maxSizeAe?: number;
   graceFeatureMapping?: number;
   graceAnomalyDetector?: number;
@@ -48,6 +50,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--model-dir <dir>', 'where model files are written', DEFAULT_MODEL_DIR)
     .option('--start-date <YYYY-MM-DD>', 'first day of logs to use (zeekctl layout)', parseDate)
     .option('--end-date <YYYY-MM-DD>', 'last day of logs to use (zeekctl layout)', parseDate)
+    .option('--since <duration>', 'use the last 36h / 7d / 2w of logs (sets --start-date; for retraining beside a running serve)', (v: string) => parseSince(v))
     .option('--max-size-ae <n>', 'largest autoencoder in the ensemble (KitNET m)', parsePositiveInt)
     .option('--grace-feature-mapping <n>', 'records used to learn the feature map (default: min(5000, 10% of training records))', parsePositiveInt)
     .option('--grace-anomaly-detector <n>', 'records used to train the autoencoders (default: all remaining training records)', parsePositiveInt)
@@ -65,6 +68,10 @@ export function registerTrainCommand(program: Command): void {
 
 async function runTrain(opts: TrainCliOptions): Promise<void> {
   const modules = opts.modules ?? ['CONN'];
+  if (opts.since !== undefined) {
+    if (opts.startDate !== undefined) throw new UsageError('give --since or --start-date, not both');
+    opts.startDate = opts.since;
+  }
   if (opts.startDate && opts.endDate && opts.startDate > opts.endDate) {
     throw new UsageError(`--start-date ${opts.startDate} is after --end-date ${opts.endDate}`);
   }
