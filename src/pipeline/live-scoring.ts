@@ -3,7 +3,7 @@
 // answered in arrival order, and nothing accepted from Zeek is lost on shutdown.
 import { anomalyEvent, controlTopic, mitigateEvent, sidecarDoneEvent } from '../zeek/broker-contract.js';
 import type { ZeekInput } from '../zeek/websocket-client.js';
-import type { BrokerEvent } from '../zeek/broker-json.js';
+import { BrokerJsonError, type BrokerEvent } from '../zeek/broker-json.js';
 import { isLogStream } from '../zeek/record.js';
 import type { MitigationDecision, MitigationPolicy } from '../response/mitigation-policy.js';
 import type { ScoreFileWriter } from '../sinks/score-file.js';
@@ -24,6 +24,8 @@ export interface ZeekConnection {
   next(): Promise<ZeekInput | undefined>;
   publish(topic: string, event: BrokerEvent): boolean;
   flush(): Promise<void>;
+  /** runs `publishAll` so that its events leave in as few writes as possible (optional) */
+  corked?<T>(publishAll: () => T): T;
 }
 
 /** Structured logging, one line per notable event (never per record). */
@@ -75,16 +77,19 @@ export interface LiveScoringStats {
   invalidRecords: number;
   unknownStreamRecords: number;
   endOfInputs: number;
+  /** anomaly or mitigate answers skipped because a field from Zeek (address, port) cannot be encoded */
+  answersNotEncodable: number;
 }
 
 export class LiveScoringService {
   readonly stats: LiveScoringStats = {
     batches: 0, records: 0, scored: 0, anomalies: 0, anomaliesSent: 0, anomaliesNotSent: 0,
-    invalidRecords: 0, unknownStreamRecords: 0, endOfInputs: 0,
+    invalidRecords: 0, unknownStreamRecords: 0, endOfInputs: 0, answersNotEncodable: 0,
   };
   private readonly options: LiveScoringOptions;
   private readonly inFlight: Promise<void>[] = [];
   private readonly answeredNodes = new Set<string>();
+  private readonly control: string;
 
   constructor(
     private readonly zeek: ZeekConnection,
@@ -96,6 +101,7 @@ export class LiveScoringService {
     private readonly observer: ServiceObserver = {},
   ) {
     this.options = { ...DEFAULT_LIVE_SCORING_OPTIONS, ...options };
+    this.control = controlTopic(this.options.topicPrefix);
   }
 
   /** Consume inputs until the connection ends (close()) or, with exitOnEnd, the first end_of_input. */
@@ -146,14 +152,21 @@ export class LiveScoringService {
       this.logger.warn('invalid records from Zeek skipped', { source: batch.source, invalid: outcome.invalid, first: outcome.firstInvalid });
     }
     this.observer.batchScored?.(batch.stream, outcome);
-    const control = controlTopic(this.options.topicPrefix);
-    for (const anomaly of outcome.anomalies) {
+    if (outcome.anomalies.length === 0) return;
+    if (this.zeek.corked !== undefined) this.zeek.corked(() => this.answer(outcome.anomalies));
+    else this.answer(outcome.anomalies);
+  }
+
+  /** anomaly events for the anomalies worth a notice, and the mitigation their host risk calls for */
+  private answer(anomalies: readonly ScoredRecord[]): void {
+    const control = this.control;
+    for (const anomaly of anomalies) {
       if (this.worthANotice(anomaly) && anomaly.uid !== null && anomaly.origH !== null && anomaly.respH !== null) {
-        const sent = this.zeek.publish(control, anomalyEvent({
-          uid: anomaly.uid,
+        const sent = this.publishUntrusted(control, anomaly.uid, () => anomalyEvent({
+          uid: anomaly.uid!,
           stream: anomaly.stream,
-          originator: { host: anomaly.origH, port: `${anomaly.origP ?? 0}/${portProto(anomaly.proto)}` },
-          responder: { host: anomaly.respH, port: `${anomaly.respP ?? 0}/${portProto(anomaly.proto)}` },
+          originator: { host: anomaly.origH!, port: `${anomaly.origP ?? 0}/${portProto(anomaly.proto)}` },
+          responder: { host: anomaly.respH!, port: `${anomaly.respP ?? 0}/${portProto(anomaly.proto)}` },
           score: anomaly.score,
           threshold: anomaly.threshold,
           summary: summarize(anomaly, this.options.summaryLength),
@@ -167,6 +180,22 @@ export class LiveScoringService {
     }
   }
 
+  /**
+   * Publishes an answer built from a record's fields. Zeek's fields are untrusted: an originator that is
+   * not an address or a port out of range cannot be encoded, so that answer is counted and skipped.
+   */
+  private publishUntrusted(control: string, subject: string, build: () => BrokerEvent): boolean {
+    try {
+      return this.zeek.publish(control, build());
+    } catch (err) {
+      if (!(err instanceof BrokerJsonError)) throw err;
+      if (this.stats.answersNotEncodable++ === 0) {
+        this.logger.warn('answer not sent: a field from Zeek cannot be encoded', { subject: subject.slice(0, 80), error: err.message.slice(0, 200) });
+      }
+      return false;
+    }
+  }
+
   private worthANotice(anomaly: ScoredRecord): boolean {
     if (anomaly.score < this.options.noticeMinScore) return false;
     const min = this.options.minProbability;
@@ -175,7 +204,7 @@ export class LiveScoringService {
 
   private act(decision: MitigationDecision, control: string): void {
     if (decision.action === 'mitigate') {
-      const sent = this.zeek.publish(control, mitigateEvent({
+      const sent = this.publishUntrusted(control, decision.host, () => mitigateEvent({
         address: decision.host,
         durationSeconds: decision.durationSeconds,
         reason: decision.reason,

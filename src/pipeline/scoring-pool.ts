@@ -8,6 +8,7 @@ import { RecordScorer } from './record-scorer.js';
 import { addOutcome, emptyOutcome, scoreLiveBatch } from './live-batch.js';
 import type { ScoringEngine } from './live-scoring.js';
 import type { BatchOutcome, LiveBatch } from './live-batch.js';
+import { packRecords, unpackAnomalies } from './batch-transfer.js';
 import type { FromScoringWorker, ScoringWorkerData, ToScoringWorker } from './scoring-worker.js';
 import type { ScorerOptions } from './record-scorer.js';
 
@@ -45,10 +46,10 @@ class ScoringWorkerHandle {
     });
   }
 
-  request(message: ToScoringWorker): Promise<FromScoringWorker> {
+  request(message: ToScoringWorker, transfer: ArrayBuffer[] = []): Promise<FromScoringWorker> {
     return new Promise((resolve) => {
       this.pending.set(message.id, { resolve });
-      this.worker.postMessage(message);
+      this.worker.postMessage(message, transfer);
     });
   }
 
@@ -73,8 +74,9 @@ export function originatorOf(json: string): string {
 export class ScoringPool implements ScoringEngine {
   private constructor(private readonly workers: ScoringWorkerHandle[]) {}
 
-  static async start(modelFiles: string[], threads: number, scorer: Partial<ScorerOptions> = {}): Promise<ScoringPool> {
-    const workers = await Promise.all(Array.from({ length: threads }, () => ScoringWorkerHandle.start({ modelFiles, scorer })));
+  /** `warmUp`: each worker compiles the scoring code on made-up records before it reports ready. */
+  static async start(modelFiles: string[], threads: number, scorer: Partial<ScorerOptions> = {}, options: { warmUp?: boolean } = {}): Promise<ScoringPool> {
+    const workers = await Promise.all(Array.from({ length: threads }, () => ScoringWorkerHandle.start({ modelFiles, scorer, warmUp: options.warmUp ?? false })));
     return new ScoringPool(workers);
   }
 
@@ -94,9 +96,13 @@ export class ScoringPool implements ScoringEngine {
 
   private async send(index: number, batch: LiveBatch): Promise<BatchOutcome> {
     const worker = this.workers[index]!;
-    const reply = await worker.request({ kind: 'batch', id: worker.id(), batch });
+    const records = packRecords(batch.records);
+    const reply = await worker.request(
+      { kind: 'batch', id: worker.id(), batch: { stream: batch.stream, source: batch.source, records } },
+      [records.lengths.buffer as ArrayBuffer],
+    );
     if (reply.kind !== 'outcome') throw new Error(`scoring worker answered ${reply.kind} to a batch`);
-    return reply.outcome;
+    return { ...reply.outcome, anomalies: unpackAnomalies(reply.outcome.anomalies) };
   }
 
   /** Load new model files in every worker; all-or-nothing per worker, old models stay on failure. */

@@ -15,6 +15,7 @@ import type { ServeConfig } from '../config/index.js';
 import { loadModelSet } from './model-set.js';
 import { InlineScoringEngine, ScoringPool } from './scoring-pool.js';
 import { ModelReloader, type ReloadResult } from './model-reload.js';
+import { warmUpScoring } from './warm-up.js';
 import { LiveScoringService, type LiveScoringStats, type ServiceLogger, type ServiceObserver } from './live-scoring.js';
 
 export interface ServeSettings {
@@ -39,6 +40,8 @@ export interface ServeSettings {
   mitigation: Partial<MitigationOptions>;
   /** scoring threads; 0 scores in the main thread */
   threads: number;
+  /** score made-up records on a throwaway copy of the models before connecting, so the first batches are fast */
+  warmUp: boolean;
   exitOnEnd: boolean;
   /** "host:port" of the Prometheus endpoint; "" = none */
   metricsListen: string;
@@ -56,9 +59,12 @@ export const DEFAULT_SERVE_SETTINGS: Readonly<ServeSettings> = {
   topFeatures: 3,
   minProbability: null,
   mitigation: {},
-  threads: Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+  // one worker per core, as the config's scoring.threads: on 2 cores, 2 workers beat 1 in throughput and in
+  // p99 latency with many anomalies (bench/serve.bench.ts); the main thread only decodes frames and answers
+  threads: Math.max(1, os.availableParallelism()),
   exitOnEnd: false,
   metricsListen: '',
+  warmUp: true,
 };
 
 /** The serve settings of a validated configuration (see src/config). */
@@ -89,6 +95,7 @@ export function serveSettingsFromConfig(config: ServeConfig, extra: { exitOnEnd?
       blockResponders: config.mitigation.blockResponders,
     },
     threads: extra.threads ?? config.scoring.threads,
+    warmUp: true,
     exitOnEnd: extra.exitOnEnd ?? false,
     metricsListen: config.metrics.listen,
   };
@@ -144,9 +151,11 @@ export async function serve(settings: ServeSettings, hooks: ServeHooks): Promise
     models: models.map((m) => ({ module: m.module, model_id: m.id, file: m.file, features: m.featurizer.width, threshold: m.calibration.threshold })),
   });
   metrics.modelReload('ok');
+  // warm-up: otherwise the first second of traffic meets uncompiled scoring code and queues up behind it
   const engine = settings.threads > 0
-    ? await ScoringPool.start(models.map((m) => m.file), settings.threads, { topFeatures: settings.topFeatures })
+    ? await ScoringPool.start(models.map((m) => m.file), settings.threads, { topFeatures: settings.topFeatures }, { warmUp: settings.warmUp })
     : new InlineScoringEngine(models, { topFeatures: settings.topFeatures });
+  if (settings.threads === 0 && settings.warmUp) await warmUpScoring(models.map((m) => m.file), { topFeatures: settings.topFeatures }).catch(() => 0);
   const reloader = new ModelReloader(
     settings.modelDir, settings.modules, engine,
     models.map((m) => ({ module: m.module, id: m.id, file: m.file, threshold: m.calibration.threshold })),

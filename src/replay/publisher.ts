@@ -30,6 +30,36 @@ export interface PublishStats {
   readonly perStream: Map<LogStream, number>;
 }
 
+/**
+ * A record already rendered as the package publishes it, so a replay can render before it starts the
+ * clock (in Zeek, to_json runs in C++ and costs the sidecar nothing).
+ */
+export interface LiveRecord {
+  readonly stream: LogStream;
+  /** the `to_json(rec, T, /^_/, T)` string */
+  readonly json: string;
+  /** `id.orig_h` ('' when absent): picks the shard */
+  readonly originator: string;
+  /** the record's `ts`: Zeek's network time when it is published */
+  readonly ts: number | undefined;
+}
+
+/** Renders a log entry once, for publishing later. */
+export function renderLiveRecord(entry: LogEntry): LiveRecord {
+  const origH = entry.record['id.orig_h'];
+  const ts = entry.record.ts;
+  return {
+    stream: entry.stream,
+    json: toLiveJson(entry.record, entry.stream),
+    originator: typeof origH === 'string' ? origH : '',
+    ts: typeof ts === 'number' ? ts : undefined,
+  };
+}
+
+function isLiveRecord(entry: LogEntry | LiveRecord): entry is LiveRecord {
+  return typeof (entry as LiveRecord).json === 'string';
+}
+
 interface PendingBatch {
   readonly shard: number;
   readonly stream: LogStream;
@@ -60,7 +90,7 @@ export class LogRecordPublisher {
   }
 
   /** Publishes every entry (flushing due batches as it goes); call finish() afterwards. */
-  async publishAll(entries: AsyncIterable<LogEntry> | Iterable<LogEntry>, signal?: AbortSignal): Promise<void> {
+  async publishAll(entries: AsyncIterable<LogEntry | LiveRecord> | Iterable<LogEntry | LiveRecord>, signal?: AbortSignal): Promise<void> {
     const rate = this.options.ratePerSecond ?? 0;
     const started = performance.now();
     let sent = 0;
@@ -79,19 +109,18 @@ export class LogRecordPublisher {
     }
   }
 
-  /** Adds one entry to its batch; sends the batch when full. */
-  async add(entry: LogEntry): Promise<void> {
-    const origH = entry.record['id.orig_h'];
-    const shard = shardOf(typeof origH === 'string' ? origH : '', this.options.shards ?? 1);
-    const key = `${shard}/${entry.stream}`;
+  /** Adds one entry (rendered now unless it already is) to its batch; sends the batch when full. */
+  async add(entry: LogEntry | LiveRecord): Promise<void> {
+    const live = isLiveRecord(entry) ? entry : renderLiveRecord(entry);
+    const shard = shardOf(live.originator, this.options.shards ?? 1);
+    const key = `${shard}/${live.stream}`;
     let batch = this.batches.get(key);
     if (batch === undefined) {
-      batch = { shard, stream: entry.stream, records: [], firstAt: performance.now() };
+      batch = { shard, stream: live.stream, records: [], firstAt: performance.now() };
       this.batches.set(key, batch);
     }
-    batch.records.push(toLiveJson(entry.record, entry.stream));
-    const ts = entry.record.ts;
-    if (typeof ts === 'number' && ts > this.networkTime) this.networkTime = ts;
+    batch.records.push(live.json);
+    if (live.ts !== undefined && live.ts > this.networkTime) this.networkTime = live.ts;
     if (batch.records.length >= (this.options.batchSize ?? 50)) {
       this.send(key, batch);
       if (this.server.bufferedAmount > (this.options.highWaterBytes ?? 8 * 2 ** 20)) await this.server.drain();

@@ -192,10 +192,16 @@ const ZEEK_STRING_ESCAPES: Record<string, string> = {
   '\\': '\\\\', '"': '\\"', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v',
 };
 
+/** Where Zeek's escaping and JSON.stringify's differ: control characters and (escaped by JSON only) surrogates. */
+// eslint-disable-next-line no-control-regex
+const ZEEK_DIFFERS_FROM_JSON = /[\u0000-\u001f\ud800-\udfff]/;
+
 function encodeString(text: string, style: 'json' | 'zeek'): string {
-  if (style === 'json') return JSON.stringify(text);
+  // to_json strings are full of quotes: the native encoder beats a callback per match several times over
+  if (style === 'json' || !ZEEK_DIFFERS_FROM_JSON.test(text)) return JSON.stringify(text);
   return `"${text.replace(/[\\"\b\f\n\r\t\v]/g, (c) => ZEEK_STRING_ESCAPES[c]!)}"`;
 }
+
 
 function checkInteger(value: number, min: number, path: string, type: string): number {
   if (!Number.isSafeInteger(value) || value < min) throw new BrokerJsonError('not-encodable', path, `${type} ${value}`);
@@ -224,12 +230,26 @@ function encodePayload(value: BrokerData, options: EncodeOptions, path: string):
     case 'port': return `"${formatPort(value.value)}"`;
     case 'vector':
     case 'set':
-      return `[${value.value.map((v, i) => encodeBrokerData(v, options, `${path}[${i}]`)).join(',')}]`;
+      return encodeElements(value.value, options, path);
     case 'table':
       return `[${value.value
         .map(([k, v], i) => `{"key":${encodeBrokerData(k, options, `${path}[${i}].key`)},"value":${encodeBrokerData(v, options, `${path}[${i}].value`)}}`)
         .join(',')}]`;
   }
+}
+
+/** Elements of a vector or set; a batch of strings (log_records) skips the per-element path text. */
+function encodeElements(elements: readonly BrokerData[], options: EncodeOptions, path: string): string {
+  const strings = options.stringStyle ?? 'json';
+  let out = '[';
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i]!;
+    if (i > 0) out += ',';
+    out += element.type === 'string'
+      ? `{"@data-type":"string","data":${encodeString(element.value, strings)}}`
+      : encodeBrokerData(element, options, `${path}[${i}]`);
+  }
+  return `${out}]`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -295,6 +315,9 @@ export function repairZeekJson(text: string): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
+/** A JSON number literal exactly at lastIndex (sticky: no copy of the rest of the text per number). */
+const JSON_NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
 /** Like JSON.parse, but numbers become JsonNumber (so `5` and `5.0` differ). Throws BrokerJsonError. */
 export function parseJsonKeepingNumbers(text: string): unknown {
   let i = 0;
@@ -310,16 +333,19 @@ export function parseJsonKeepingNumbers(text: string): unknown {
   };
   const parseString = (): string => {
     const start = i;
+    let escaped = false;
     i++;
     for (;;) {
       if (i >= text.length) fail('unterminated string');
       const c = text.charCodeAt(i);
       if (c === 0x22) break;
       if (c < 0x20) fail('control character in string');
+      if (c === 0x5c) escaped = true;
       i += c === 0x5c ? 2 : 1;
     }
     i++;
-    return JSON.parse(text.slice(start, i)) as string; // escapes checked by the native parser
+    // escapes are checked by the native parser; a string without any is its own text
+    return escaped ? JSON.parse(text.slice(start, i)) as string : text.slice(start + 1, i - 1);
   };
   const value = (depth: number): unknown => {
     if (depth > 512) fail('nested too deeply');
@@ -361,7 +387,8 @@ export function parseJsonKeepingNumbers(text: string): unknown {
     if (text.startsWith('true', i)) { i += 4; return true; }
     if (text.startsWith('false', i)) { i += 5; return false; }
     if (text.startsWith('null', i)) { i += 4; return null; }
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    JSON_NUMBER.lastIndex = i;
+    const m = JSON_NUMBER.exec(text);
     if (m === null) return fail('unexpected character');
     i += m[0].length;
     return new JsonNumber(Number(m[0]), m[0]);

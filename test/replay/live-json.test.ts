@@ -92,6 +92,10 @@ describe('replay: shard of an originator', () => {
   it('is Zeek\'s fnv1a32 (fnv1a32("x") = 4245442695 on Zeek 8.2.2)', () => {
     expect(fnv1a32('x')).to.equal(4245442695);
     expect(fnv1a32('')).to.equal(0x811c9dc5);
+    // non-ASCII text hashes its UTF-8 bytes (x é = 78 c3 a9), also after an ASCII start
+    const overBytes = (bytes: number[]): number => bytes.reduce((h, b) => Math.imul(h ^ b, 0x01000193) >>> 0, 0x811c9dc5);
+    expect(fnv1a32('xé')).to.equal(overBytes([0x78, 0xc3, 0xa9]));
+    expect(fnv1a32('10.0.0.1')).to.equal(overBytes([...Buffer.from('10.0.0.1')]));
   });
 
   it('puts hosts on the shards a real Zeek 8.2.2 cluster put them (cluster.md)', () => {

@@ -1,6 +1,7 @@
 // The replay publisher feeds a real client like the package would, and the package model logs the answers.
 import { expect } from 'chai';
-import { LogRecordPublisher } from '../../src/replay/publisher.js';
+import { LogRecordPublisher, renderLiveRecord } from '../../src/replay/publisher.js';
+import { toLiveJson } from '../../src/replay/live-json.js';
 import { ZeekPackageModel } from '../../src/replay/zeek-package-model.js';
 import { shardOf } from '../../src/replay/shard.js';
 import { ZeekWebSocketClient, type ZeekInput } from '../../src/zeek/websocket-client.js';
@@ -61,6 +62,33 @@ describe('replay: publisher', () => {
     let records = 0;
     for (let x = await client.next(); x && x.kind === 'log_records'; x = await client.next()) records += x.records.length;
     expect(records).to.equal(20);
+    await client.close();
+    await server.close();
+  });
+
+  it('publishes records rendered beforehand exactly like the log entries they came from, sharded alike', async () => {
+    const server = await startEmulator();
+    const client = new ZeekWebSocketClient({ url: server.url, topics: [logsSubscription(1)] });
+    await client.connect();
+    const hosts = ['141.142.220.50', '141.142.220.118', '192.168.56.1', '141.142.220.238'];
+    const entries = Array.from({ length: 12 }, (_, i) => conn(i, hosts[i % hosts.length]!));
+    const rendered = entries.map(renderLiveRecord);
+    expect(rendered[3]).to.include({ stream: 'conn', originator: hosts[3], ts: 1003 });
+    const received = async (items: Parameters<LogRecordPublisher['publishAll']>[0]): Promise<string[]> => {
+      const publisher = new LogRecordPublisher(server, { shards: 2, batchSize: 3 });
+      await publisher.publishAll(items);
+      await publisher.finish();
+      expect(publisher.networkTime).to.equal(1011);
+      const got: string[] = [];
+      for (let x = await client.next(); x && x.kind === 'log_records'; x = await client.next()) got.push(...x.records);
+      return got;
+    };
+    const fromEntries = await received(entries);
+    const fromRendered = await received(rendered);
+    expect(fromEntries.length).to.be.greaterThan(0);
+    expect(fromEntries.length).to.be.lessThan(12);
+    expect(fromRendered).to.deep.equal(fromEntries);
+    expect(fromRendered).to.deep.equal(entries.filter((e) => shardOf(e.record['id.orig_h'] as string, 2) === 1).map((e) => toLiveJson(e.record, 'conn')));
     await client.close();
     await server.close();
   });

@@ -113,6 +113,46 @@ describe('serve under faults (emulator, fixtures)', function () {
     }
   });
 
+  it('an anomalous record whose originator is no address: scored and written, its answers counted and skipped; a bad port is an invalid record', async () => {
+    const server = await startEmulator();
+    const out = path.join(dir, 'unencodable.ndjson');
+    const run = startServe(
+      { zeekUrl: server.url, modelDir, out, threads: 1, exitOnEnd: true, mitigation: { enabled: true, dryRun: false, level: 0.5, maxBlocksPerMinute: 1000 } },
+    );
+    try {
+      const conns = entries.filter((e) => e.stream === 'conn').slice(0, 40);
+      // absurd values make these two anomalous; their answers cannot be written as Zeek types
+      const absurd = { duration: 9e8, orig_bytes: 9e12, resp_bytes: 9e12, orig_pkts: 9e9, resp_pkts: 9e9 };
+      const crafted: LogEntry[] = [
+        { ...conns[0]!, record: { ...conns[0]!.record, ...absurd, uid: 'Cnotanaddress', 'id.orig_h': 'not-an-address' } },
+        { ...conns[1]!, record: { ...conns[1]!.record, ...absurd, uid: 'Cbadport', 'id.resp_p': 70000 } },
+      ];
+      await server.waitForSubscriber('autozeekwatch/logs/0/conn');
+      const publisher = new LogRecordPublisher(server, { batchSize: 50 });
+      await publisher.publishAll([...crafted, ...conns.slice(2)]);
+      await publisher.finish();
+      const result = await run.done;
+      const lines = readScoreLines(out);
+      // the port is refused already when the record is read; the address only when the answer is written
+      expect(result.invalidRecords).to.equal(1);
+      expect(lines).to.have.length(39);
+      const byUid = new Map(lines.map((l) => [l.uid, l]));
+      expect(byUid.get('Cnotanaddress')?.anomalous).to.equal(true);
+      expect(byUid.has('Cbadport')).to.equal(false);
+      // the anomaly event, and the block of the originator its risk asks for
+      expect(result.answersNotEncodable).to.equal(2);
+      expect(result.anomaliesSent).to.equal(result.anomalies - 1);
+      const sentUids = server.received.filter((r) => r.event.name === 'AutoZeekWatch::anomaly').map((r) => (r.event.args[0] as { value: string }).value);
+      expect(sentUids).to.not.include('Cnotanaddress');
+      expect(sentUids).to.not.include('Cbadport');
+      expect(run.logged('answer not sent: a field from Zeek cannot be encoded')).to.have.length(1);
+    } finally {
+      run.stop();
+      await run.done.catch(() => undefined);
+      await server.close();
+    }
+  });
+
   it('no ack (a manager_is_logger cluster): reconnects with a log line that says why', async () => {
     const server = await startEmulator({ ack: 'never' });
     const run = startServe({ zeekUrl: server.url, modelDir, out: path.join(dir, 'noack.ndjson'), threads: 0, ackTimeoutMs: 100 });

@@ -208,4 +208,23 @@ describe('broker-json: events and messages', () => {
     expect(repairZeekJson('"\\\\v"')).to.equal('"\\\\v"');
     expect(decodeText(encodeBrokerData(string('a\u0001b\vc')))).to.deep.equal(string('a\u0001b\vc'));
   });
+
+  it('writes Zeek-style strings without control bytes exactly as JSON does, and every other string escape by escape', () => {
+    const plain = '{"uid":"C1","id":{"orig_h":"10.0.0.1"},"path":"C:\\x","note":"é😀\u007f"}';
+    expect(encodeBrokerData(string(plain), { stringStyle: 'zeek' })).to.equal(`{"@data-type":"string","data":${JSON.stringify(plain)}}`);
+    // a lone surrogate stays raw in Zeek's style (JSON.stringify would escape it)
+    expect(encodeBrokerData(string('a\ud800"'), { stringStyle: 'zeek' })).to.equal('{"@data-type":"string","data":"a\ud800\\""}');
+    expect(encodeBrokerData(string('t\tn\nr\r'), { stringStyle: 'zeek' })).to.equal('{"@data-type":"string","data":"t\\tn\\nr\\r"}');
+    const batch = vector([string('a"b'), count(3), string('\u0002')]);
+    expect(encodeBrokerData(batch, { stringStyle: 'zeek' })).to.equal(
+      '{"@data-type":"vector","data":[{"@data-type":"string","data":"a\\"b"},{"@data-type":"count","data":3},{"@data-type":"string","data":"\u0002"}]}');
+  });
+
+  it('keeps strings with and without escapes and numbers at any position when parsing strictly', () => {
+    const parsed = parseJsonKeepingNumbers('{"plain":"abc","escaped":"a\\"b\\u00e9","n":[1,-2.50,3e2]}') as { plain: string; escaped: string; n: { literal: string; value: number }[] };
+    expect(parsed.plain).to.equal('abc');
+    expect(parsed.escaped).to.equal('a"bé');
+    expect(parsed.n.map((x) => [x.literal, x.value])).to.deep.equal([['1', 1], ['-2.50', -2.5], ['3e2', 300]]);
+    expect(() => parseJsonKeepingNumbers('{"a":01}')).to.throw(BrokerJsonError);
+  });
 });

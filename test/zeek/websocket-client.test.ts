@@ -160,6 +160,26 @@ describe('websocket-client', () => {
     expect(await c.next()).to.equal(undefined);
   });
 
+  it('sends events published while corked, in order, once the callback returns', async () => {
+    const c = await connect();
+    const n = 50;
+    const returned = c.corked(() => {
+      for (let i = 0; i < n; i++) {
+        c.publish(controlTopic(), anomalyEvent({
+          uid: `K${i}`, stream: 'dns', originator: { host: '10.0.0.1', port: '53/udp' }, responder: { host: '10.0.0.2', port: '53/udp' },
+          score: 2, threshold: 1, summary: `anomaly ${i}`,
+        }));
+      }
+      return 'done';
+    });
+    expect(returned).to.equal('done');
+    await until(() => server.received.length === n, 'every corked answer at the server');
+    expect(server.received.map((r) => (r.event.args[0] as { value: string }).value)).to.deep.equal(Array.from({ length: n }, (_, i) => `K${i}`));
+    // corking without a connection just runs the callback
+    await c.close();
+    expect(c.corked(() => c.publish(controlTopic(), { name: 'x', args: [] }))).to.equal(false);
+  });
+
   describe('TLS', () => {
     let dir: string;
     before(function () {
