@@ -6,7 +6,7 @@ import { LOG_STREAMS, isLogStream, type LogEntry, type LogStream } from '../zeek
 import { logsSubscription } from '../zeek/broker-contract.js';
 import { LogRecordPublisher } from '../replay/publisher.js';
 import { ZeekWebSocketServer } from '../replay/zeek-server.js';
-import { ZeekPackageModel } from '../replay/zeek-package-model.js';
+import { DEFAULT_NOTICE_SUPPRESSION_SECONDS, ZeekPackageModel } from '../replay/zeek-package-model.js';
 
 interface ReplayOptions {
   logDir?: string;
@@ -66,7 +66,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--streams <stream...>', `streams to publish (${LOG_STREAMS.join(', ')})`)
     .option('--mitigation', 'AutoZeekWatch::mitigation_enabled=T')
     .option('--never-block <cidr...>', 'AutoZeekWatch::never_block')
-    .option('--notice-suppression <seconds>', 'AutoZeekWatch::notice_suppression', '3600')
+    .option('--notice-suppression <seconds>', 'AutoZeekWatch::notice_suppression', String(DEFAULT_NOTICE_SUPPRESSION_SECONDS))
     .option('--wait-for-sidecar', 'hold publishing until a sidecar subscribed (as wait_for_sidecar=T); otherwise start at once')
     .option('--done-timeout <seconds>', 'after end_of_input, wait this long for sidecar_done', '30')
     .action(async (files: string[], options: ReplayOptions) => {

@@ -46,10 +46,11 @@ export function renderDemoReport(input: DemoReportInput): string[] {
     for (const c of a.top) lines.push(`      says: ${c.says}`);
   });
 
-  lines.push(heading(`Notices Zeek would have raised (notice.log): ${input.notices.length}, ${input.suppressedNotices} more suppressed per originator`));
+  lines.push(heading(`Notices Zeek would have raised (notice.log): ${input.notices.length}, ${input.suppressedNotices} more suppressed per host`));
   for (const n of input.notices) {
-    lines.push(`${time(n.ts)}  ${n.note}  ${n.src} → ${n.dst}:${n.p}/${n.proto}  uid ${n.uid}`);
+    lines.push(n.uid !== '' ? `${time(n.ts)}  ${n.note}  ${n.src} → ${n.dst}:${n.p}/${n.proto}  uid ${n.uid}` : `${time(n.ts)}  ${n.note}  ${n.src}`);
     lines.push(`      msg: ${n.msg}`);
+    if (n.sub !== '') lines.push(`      sub: ${n.sub}`);
   }
 
   const blocks = input.netControl.filter((a) => a.action === 'drop_address' || a.action === 'drop_address_catch_release');

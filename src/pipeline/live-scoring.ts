@@ -247,7 +247,8 @@ function portProto(proto: string): string {
 }
 
 function summarize(s: ScoredRecord, max: number): string {
-  const head = `${s.stream} score ${s.score.toPrecision(3)} ≥ ${s.threshold.toPrecision(3)} (p=${s.probability.toExponential(1)})`;
+  // Zeek's notice already states stream, score and threshold in its msg; the summary is its $sub
+  const head = `p=${s.probability.toExponential(1)}`;
   const text = s.top.length > 0 ? `${head}: ${s.top.map((t) => t.says).join('; ')}` : head;
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -9,6 +9,10 @@ import {
 import { UsageError } from '../errors.js';
 
 export const NOTICE_ANOMALOUS_RECORD = 'AutoZeekWatch::Anomalous_Record';
+export const NOTICE_HOST_BLOCKED = 'AutoZeekWatch::Host_Blocked';
+export const NOTICE_MITIGATION_REFUSED = 'AutoZeekWatch::Mitigation_Refused';
+/** `AutoZeekWatch::notice_suppression`'s default in zeek-scripts/main.zeek (10min). */
+export const DEFAULT_NOTICE_SUPPRESSION_SECONDS = 600;
 /** NetControl::catch_release_intervals[0]: the first block of catch-and-release lasts 10 minutes. */
 export const CATCH_RELEASE_FIRST_BLOCK_SECONDS = 600;
 
@@ -44,6 +48,8 @@ export interface NoticeLine {
   readonly proto: string;
   readonly note: string;
   readonly msg: string;
+  /** the sidecar's explanation ($sub) */
+  readonly sub: string;
   readonly src: string;
   readonly dst: string;
   readonly p: number;
@@ -110,18 +116,12 @@ export class ZeekPackageModel {
     this.anomalyLog.push(line);
     this.lines.push(`autozeekwatch.log: ${JSON.stringify(line)}`);
     // $identifier=cat(orig_h): one notice per originator per suppression interval, in network time
-    const suppressFor = this.options.noticeSuppressionSeconds ?? 3600;
-    const key = `${NOTICE_ANOMALOUS_RECORD}\u0000${a.originator.host}`;
-    const until = this.suppressedUntil.get(key);
-    if (until !== undefined && ts < until) {
-      this.suppressedNotices++;
-      return;
-    }
-    if (suppressFor > 0) this.suppressedUntil.set(key, ts + suppressFor);
+    if (!this.admitNotice(NOTICE_ANOMALOUS_RECORD, a.originator.host, ts)) return;
+    const suppressFor = this.suppressFor();
     const notice: NoticeLine = {
       ts, uid: a.uid, 'id.orig_h': a.originator.host, 'id.orig_p': origPort, 'id.resp_h': a.responder.host,
       'id.resp_p': resp.port, proto: resp.proto === '?' ? 'unknown_transport' : resp.proto, note: NOTICE_ANOMALOUS_RECORD,
-      msg: `${a.stream} score ${a.score.toFixed(3)} > ${a.threshold.toFixed(3)}: ${a.summary}`,
+      msg: `${a.stream} record scored ${a.score.toFixed(3)}, above its threshold ${a.threshold.toFixed(3)}`, sub: a.summary,
       src: a.originator.host, dst: a.responder.host, p: resp.port, actions: ['Notice::ACTION_LOG'], suppress_for: suppressFor,
     };
     this.notices.push(notice);
@@ -147,5 +147,35 @@ export class ZeekPackageModel {
     }
     this.netControl.push(action);
     this.lines.push(`netcontrol: ${JSON.stringify(action)}`);
+    // response.zeek raises a notice for each block made and each refusal, suppressed per address
+    if (action.action === 'already_blocked') return;
+    const note = action.action === 'refused' ? NOTICE_MITIGATION_REFUSED : NOTICE_HOST_BLOCKED;
+    if (!this.admitNotice(note, m.address, ts)) return;
+    const msg = action.action === 'refused'
+      ? `not blocking ${m.address} (score ${m.score.toFixed(3)}): ${action.reason}`
+      : `blocked ${m.address} ${action.action === 'drop_address' ? `for ${action.expire} secs` : 'with catch-and-release'} (score ${m.score.toFixed(3)})`;
+    const notice: NoticeLine = {
+      ts, uid: '', 'id.orig_h': '', 'id.orig_p': 0, 'id.resp_h': '', 'id.resp_p': 0, proto: '', note, msg, sub: m.reason,
+      src: m.address, dst: '', p: 0, actions: ['Notice::ACTION_LOG'], suppress_for: this.suppressFor(),
+    };
+    this.notices.push(notice);
+    this.lines.push(`notice.log: ${JSON.stringify(notice)}`);
+  }
+
+  private suppressFor(): number {
+    return this.options.noticeSuppressionSeconds ?? DEFAULT_NOTICE_SUPPRESSION_SECONDS;
+  }
+
+  /** Notice framework suppression by ($note, $identifier) in network time. */
+  private admitNotice(note: string, identifier: string, ts: number): boolean {
+    const key = `${note}\u0000${identifier}`;
+    const until = this.suppressedUntil.get(key);
+    if (until !== undefined && ts < until) {
+      this.suppressedNotices++;
+      return false;
+    }
+    const suppressFor = this.suppressFor();
+    if (suppressFor > 0) this.suppressedUntil.set(key, ts + suppressFor);
+    return true;
   }
 }

@@ -88,7 +88,8 @@ describe('autozeekwatch demo (bundled fixtures, child process)', () => {
   it('lists the Notices Zeek would have raised', () => {
     const notices = run.stdout.match(/AutoZeekWatch::Anomalous_Record {2}\S+ → \S+/g) ?? [];
     expect(notices.length).to.be.at.least(4);
-    expect(run.stdout).to.match(/notice\.log\): \d+, \d+ more suppressed per originator/);
+    expect(run.stdout).to.match(/notice\.log\): \d+, \d+ more suppressed per host/);
+    expect(run.stdout).to.match(/AutoZeekWatch::Host_Blocked {2}\S+\n {6}msg: blocked \S+ with catch-and-release/);
   });
 
   it('prints progress lines, not terminal control codes, without a TTY', () => {

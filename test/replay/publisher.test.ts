@@ -118,10 +118,11 @@ describe('replay: what the Zeek package would log', () => {
     expect(model.anomalyLog).to.have.length(11);
     expect(model.notices.map((n) => n.uid)).to.deep.equal(['C0', 'D', 'E']);
     expect(model.suppressedNotices).to.equal(8);
-    // the notice the real Zeek 8.2.2 probe wrote (pcap-roundtrip.notice.log), field for field
+    // the notice the real Zeek 8.2.2 probe wrote (pcap-roundtrip.notice.log), field for field, with
+    // msg and sub as zeek-scripts/response.zeek words them
     expect(model.notices[0]).to.deep.include({
       ts: 1427726719.365117, uid: 'C0', 'id.orig_h': '192.168.56.1', 'id.orig_p': 55470, 'id.resp_h': '192.168.56.103', 'id.resp_p': 22,
-      proto: 'tcp', msg: 'conn score 0.750 > 0.500: test summary', src: '192.168.56.1', dst: '192.168.56.103', p: 22,
+      proto: 'tcp', msg: 'conn record scored 0.750, above its threshold 0.500', sub: 'test summary', src: '192.168.56.1', dst: '192.168.56.103', p: 22,
       actions: ['Notice::ACTION_LOG'], suppress_for: 600,
     });
     expect(model.lines[0]!.startsWith('autozeekwatch.log: {"ts":1427726719.365117,"uid":"C0"')).to.equal(true);
@@ -141,6 +142,15 @@ describe('replay: what the Zeek package would log', () => {
     expect(on.netControl.map((a) => a.action)).to.deep.equal(['refused', 'refused', 'drop_address_catch_release', 'already_blocked', 'drop_address']);
     expect(on.netControl[2]).to.include({ entity: '192.168.56.1/32', expire: 600, location: 'proto test' });
     expect(on.netControl[4]).to.include({ entity: '2001:db9::1/128', expire: 3600 });
+    // response.zeek's notices: one per refusal and per block made, none for a host already blocked
+    expect(on.notices.map((n) => [n.note, n.src])).to.deep.equal([
+      ['AutoZeekWatch::Mitigation_Refused', '10.1.2.3'],
+      ['AutoZeekWatch::Mitigation_Refused', '2001:db8::5'],
+      ['AutoZeekWatch::Host_Blocked', '192.168.56.1'],
+      ['AutoZeekWatch::Host_Blocked', '2001:db9::1'],
+    ]);
+    expect(on.notices[3]!.msg).to.equal('blocked 2001:db9::1 for 3600 secs (score 0.900)');
+    expect(off.notices[0]!.msg).to.match(/^not blocking 192\.168\.56\.1 \(score 0\.900\): mitigation disabled/);
     expect(() => new ZeekPackageModel({ neverBlock: ['10.0.0.0/40'] })).to.throw(/not a subnet/);
   });
 
