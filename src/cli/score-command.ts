@@ -1,5 +1,7 @@
 // `autozeekwatch score FILE|DIR...`: batch-scores Zeek log files with trained models.
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
 import type { Command } from 'commander';
 import { loadModelSet } from '../pipeline/model-set.js';
 import { RecordScorer } from '../pipeline/record-scorer.js';
@@ -28,6 +30,9 @@ export function registerScoreCommand(program: Command): void {
     .option('--top <n>', 'contributing features named per anomaly', parsePositiveInt, 3)
     .option('--explain-all', 'name contributing features for every record, not only anomalies', false)
     .action(async (paths: string[], opts: ScoreCliOptions) => {
+      // a mistyped path is a usage error before any work, not a failure halfway through the output
+      const missing = paths.filter((p) => !existsSync(p));
+      if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
       const models = await loadModelSet(opts.modelDir, opts.modules);
       const scorer = new RecordScorer(models, { topFeatures: opts.top, explainAll: opts.explainAll });
       const writer = new ScoreFileWriter(opts.out);

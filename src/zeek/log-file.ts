@@ -26,13 +26,17 @@ export function streamNameOfFile(file: string): string {
   return dot === -1 ? base : base.slice(0, dot);
 }
 
+/** Lines at the start of a file that may fail to show its format before the file is given up. */
+const MAX_UNDETECTED_LINES = 20;
+
 /**
- * Turns the lines of one file into LogEntries. The first non-blank line decides the format: `#` is TSV,
+ * Turns the lines of one file into LogEntries. The first non-blank line that is `#…` or `{…` decides the format: `#` is TSV,
  * `{` is JSON lines. The stream is the forced one, else the record's `_path` (JSON) or `#path` (TSV), else the
  * file name's. Problems are counted in the summary, never thrown: `parse` then returns undefined.
  */
 export class LogLineParser {
   private format: 'tsv' | 'json' | 'unknown' | undefined;
+  private undetectedLines = 0;
   private tsv: TsvLogReader | undefined;
   private readonly nameStream: string;
 
@@ -49,12 +53,24 @@ export class LogLineParser {
   parse(text: string, line: number): LogEntry | undefined {
     if (this.format === undefined) {
       if (text.trim() === '') return undefined;
-      this.format = text.startsWith('#') ? 'tsv' : text.startsWith('{') ? 'json' : 'unknown';
-      if (this.format === 'tsv') this.tsv = new TsvLogReader(this.file);
-      if (this.format === 'unknown') {
+      if (text.startsWith('#')) {
+        this.format = 'tsv';
+        this.tsv = new TsvLogReader(this.file);
+      } else if (text.startsWith('{')) {
+        this.format = 'json';
+      } else {
+        // A broken first line (a partial line after copytruncate, a stray byte) must not cost the
+        // whole file: count it and look at the next one, up to a point.
         this.summary.recordError(
           new ZeekLogParseError('unknown-format', 'neither a Zeek TSV header (#) nor a JSON object ({)', { file: this.file, line }),
         );
+        if (++this.undetectedLines >= MAX_UNDETECTED_LINES) {
+          this.format = 'unknown';
+          this.summary.recordError(
+            new ZeekLogParseError('not-a-log', `no Zeek TSV header or JSON object in the first ${MAX_UNDETECTED_LINES} lines; rest of the file skipped`, { file: this.file, line }),
+          );
+        }
+        return undefined;
       }
     }
     if (this.format === 'unknown') return undefined;

@@ -25,6 +25,14 @@ describe('autozeekwatch CLI', () => {
   });
 });
 
+describe('score', () => {
+  it('refuses a path that does not exist before doing any work (exit 2)', () => {
+    const r = run('score', '/nonexistent/conn.log', '--model-dir', '/nonexistent/models');
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/no such file or directory: \/nonexistent\/conn\.log/);
+  });
+});
+
 describe('--since', () => {
   it('turns a duration into the first day of the window, in UTC', async () => {
     const { parseSince } = await import('../../src/cli/options.js');

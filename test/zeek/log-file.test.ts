@@ -63,13 +63,27 @@ describe('zeek/log-file', () => {
     expect(forced.entries.map((e) => e.stream)).to.deep.equal(['conn', 'conn', 'conn']);
   });
 
-  it('counts a file that is neither TSV nor JSON once and yields nothing', async () => {
+  it('counts the lines of a file that is neither TSV nor JSON, then gives the file up', async () => {
     const file = path.join(temp.dir, 'conn.txt');
-    writeFileSync(file, 'hello\nworld\n');
+    writeFileSync(file, Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n') + '\n');
     const { entries, summary } = await readAll(file);
     expect(entries).to.have.length(0);
-    expect(summary.skipped).to.equal(1);
-    expect(summary.byReason.get('unknown-format')).to.equal(1);
+    expect(summary.byReason.get('unknown-format')).to.equal(20);
+    expect(summary.byReason.get('not-a-log')).to.equal(1);
+  });
+
+  it('keeps reading a log whose first line is broken (a partial line after copytruncate)', async () => {
+    const json = path.join(temp.dir, 'conn.json');
+    const good = '{"ts":1.5,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":80,"proto":"tcp"}';
+    writeFileSync(json, `orig_p":1,"id.resp_h":"10.0.0.2"}\n${good}\n${good.replace('C1', 'C2')}\n`);
+    const fromJson = await readAll(json);
+    expect(fromJson.entries.map((e) => e.record['uid'])).to.deep.equal(['C1', 'C2']);
+    expect(fromJson.summary.byReason.get('unknown-format')).to.equal(1);
+    const tsv = path.join(temp.dir, 'conn-broken.log');
+    writeFileSync(tsv, 'x\u0000garbage\n' + connText);
+    const fromTsv = await readAll(tsv);
+    expect(fromTsv.entries).to.have.length(3);
+    expect(fromTsv.summary.skipped).to.equal(1);
   });
 
   it('stops early when the signal aborts', async () => {
