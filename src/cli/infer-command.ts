@@ -8,7 +8,7 @@ import { scoreInto } from '../pipeline/score-stream.js';
 import { ScoreFileWriter } from '../sinks/score-file.js';
 import { followLog, ReadSummary } from '../zeek/index.js';
 import type { LogEntry, LogModule, LogStream } from '../zeek/record.js';
-import { DEFAULT_MODEL_DIR, modulesOption, parsePositiveInt } from './options.js';
+import { addScoringOptions, parsePositiveInt } from './options.js';
 
 interface InferCliOptions {
   logDir: string;
@@ -21,14 +21,12 @@ interface InferCliOptions {
 }
 
 export function registerInferCommand(program: Command): void {
-  program
-    .command('infer')
-    .description('follow DIR/current/<stream>.log and score every new record (survives rotation)')
-    .requiredOption('--log-dir <dir>', 'Zeek log directory whose current/ folder Zeek writes to')
-    .addOption(modulesOption('modules to score (default: every module with a model)'))
-    .option('--model-dir <dir>', 'where the model files are', DEFAULT_MODEL_DIR)
-    .option('--out <file>', 'append scores to this file (- for stdout)', '-')
-    .option('--top <n>', 'contributing features named per anomaly', parsePositiveInt, 3)
+  addScoringOptions(
+    program
+      .command('infer')
+      .description('follow DIR/current/<stream>.log and score every new record (survives rotation)')
+      .requiredOption('--log-dir <dir>', 'Zeek log directory whose current/ folder Zeek writes to'),
+  )
     .option('--from-start', 'score what the current files already hold, not only new lines', false)
     .option('--poll-interval <ms>', 'how often to look for new lines and rotation', parsePositiveInt, 250)
     .action(async (opts: InferCliOptions) => {

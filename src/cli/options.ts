@@ -1,6 +1,6 @@
 // Argument parsers and option sets shared by several commands. Each parser throws commander's
 // InvalidArgumentError, which commander reports as a usage error (exit 2).
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isLogModule, LOG_MODULES, type LogModule } from '../zeek/record.js';
 
 export function parsePositiveInt(value: string): number {
@@ -60,3 +60,12 @@ export function modulesOption(description: string): Option {
 }
 
 export const DEFAULT_MODEL_DIR = 'models';
+
+/** The options `score` and `infer` share: which models, and where the score lines go. */
+export function addScoringOptions(command: Command): Command {
+  return command
+    .addOption(modulesOption('modules to score (default: every module with a model)'))
+    .option('--model-dir <dir>', 'where the model files are', DEFAULT_MODEL_DIR)
+    .option('--out <file>', 'append scores to this file (- for stdout)', '-')
+    .option('--top <n>', 'contributing features named per anomaly', parsePositiveInt, 3);
+}

@@ -9,7 +9,7 @@ import { scoreInto } from '../pipeline/score-stream.js';
 import { ScoreFileWriter } from '../sinks/score-file.js';
 import { findLogFiles, readLogFile, ReadSummary } from '../zeek/index.js';
 import type { LogEntry, LogModule, LogStream } from '../zeek/record.js';
-import { DEFAULT_MODEL_DIR, modulesOption, parsePositiveInt } from './options.js';
+import { addScoringOptions, parsePositiveInt } from './options.js';
 
 interface ScoreCliOptions {
   modules?: LogModule[];
@@ -20,14 +20,12 @@ interface ScoreCliOptions {
 }
 
 export function registerScoreCommand(program: Command): void {
-  program
-    .command('score')
-    .description('score Zeek log files (TSV or JSON, plain or gzip) or log directories; one JSON line per record')
-    .argument('<paths...>', 'log files or directories')
-    .addOption(modulesOption('modules to score (default: every module with a model)'))
-    .option('--model-dir <dir>', 'where the model files are', DEFAULT_MODEL_DIR)
-    .option('--out <file>', 'append scores to this file (- for stdout)', '-')
-    .option('--top <n>', 'contributing features named per anomaly', parsePositiveInt, 3)
+  addScoringOptions(
+    program
+      .command('score')
+      .description('score Zeek log files (TSV or JSON, plain or gzip) or log directories; one JSON line per record')
+      .argument('<paths...>', 'log files or directories'),
+  )
     .option('--explain-all', 'name contributing features for every record, not only anomalies', false)
     .action(async (paths: string[], opts: ScoreCliOptions) => {
       // a mistyped path is a usage error before any work, not a failure halfway through the output
