@@ -101,3 +101,23 @@ describe('zeek/line-reader', () => {
     expect(summary.byReason.get('file-missing')).to.equal(1);
   });
 });
+
+describe('LineSplitter on chunks larger than one decode slice', () => {
+  it('returns every line, blank ones included, in order and numbered, when a chunk spans many 32 KiB slices', () => {
+    const expected: string[] = [];
+    for (let i = 0; i < 5000; i++) expected.push(i % 97 === 0 ? '' : `line ${i} ${'x'.repeat(i % 211)} é`);
+    const splitter = new LineSplitter('big.log', new ReadSummary());
+    const batch = splitter.push(Buffer.from(expected.join('\n') + '\n'));
+    expect(batch.firstLine).to.equal(1);
+    expect(batch.lines).to.deep.equal(expected);
+    expect(splitter.lineNumber).to.equal(expected.length);
+  });
+
+  it('keeps a line that straddles a slice boundary and a chunk ending in blank lines', () => {
+    const long = 'y'.repeat(40 * 1024);
+    const splitter = new LineSplitter('big.log', new ReadSummary());
+    const batch = splitter.push(Buffer.from(`a\n${long}\nb\n\n`));
+    expect(batch.lines).to.deep.equal(['a', long, 'b', '']);
+  });
+});
+

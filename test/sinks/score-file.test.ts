@@ -1,0 +1,45 @@
+// Pins the NDJSON score line to what JSON.stringify/String would print, so the hand-built fast paths cannot drift.
+import { expect } from 'chai';
+import type { ScoredRecord } from '../../src/pipeline/record-scorer.js';
+import { formatScoreLine } from '../../src/sinks/score-file.js';
+
+function scored(overrides: Partial<ScoredRecord>): ScoredRecord {
+  return {
+    ts: 1710158400.123456, uid: 'CabcDEF123', stream: 'conn', origH: '10.0.0.1', origP: 51234, respH: '10.0.0.2', respP: 443,
+    proto: 'tcp', score: 0.02637164831721925, threshold: 0.05754481710639056, probability: 0.016929431968450592,
+    anomalous: false, top: [], model: 'm1', ...overrides,
+  };
+}
+
+/** The line as JSON.stringify writes the same object: the format the hand-built line must match byte for byte. */
+function reference(s: ScoredRecord): string {
+  const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+  return JSON.stringify({
+    ts: finite(s.ts), uid: s.uid, stream: s.stream, 'id.orig_h': s.origH, 'id.orig_p': finite(s.origP), 'id.resp_h': s.respH,
+    'id.resp_p': finite(s.respP), proto: s.proto, score: finite(s.score), threshold: finite(s.threshold), p: finite(s.probability),
+    anomalous: s.anomalous, model: s.model,
+  }) + '\n';
+}
+
+describe('formatScoreLine', () => {
+  it('writes timestamps exactly as String does, across microsecond, millisecond, whole and odd values', () => {
+    const values = [0, 0.5, 1, 1.000001, 1.0000001, 100, 123.1, 1710158400, 1710158400.1, 1710158400.000001, 1710158400.10001,
+      2147483647.000001, 2147483648.5, 4294967295.999999, 4294967295.9999995, 4294967296, 4294967296.000002, 1e21, -1, -1710158400.5];
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 20000; i++) {
+      values.push(1710158400 + Math.round(random() * 86400e6) / 1e6, Math.round(random() * 4294967296e3) / 1e3, random() * 4294967296);
+    }
+    for (const ts of values) expect(formatScoreLine(scored({ ts })), String(ts)).to.equal(reference(scored({ ts })));
+  });
+
+  it('writes null for a missing or non-finite timestamp', () => {
+    for (const ts of [null, Number.NaN, Number.POSITIVE_INFINITY]) expect(formatScoreLine(scored({ ts }))).to.contain('{"ts":null,');
+  });
+
+  it('escapes strings exactly as JSON.stringify does, including quotes, backslashes, control characters and surrogates', () => {
+    for (const uid of ['plain', '', 'a"b', 'a\\b', 'tab\there', 'nl\n', '\u0001', '\u007f', 'é', '\ud83d\ude00', 'lone\ud800', 'lone\udc00x']) {
+      expect(formatScoreLine(scored({ uid, origH: uid }))).to.equal(reference(scored({ uid, origH: uid })));
+    }
+  });
+});
