@@ -81,16 +81,10 @@ export function registerServeCommand(program: Command): void {
     .addOption(new Option('--log-format <format>', 'log format (log.format)').choices(['json', 'text']))
     .action(async (opts: ServeCliOptions, command: Command) => {
       const flags: Record<string, unknown> = { ...(opts.set ?? {}) };
-      let threads: number | undefined;
       for (const [name, key] of Object.entries(SERVE_FLAG_KEYS)) {
         if (command.getOptionValueSource(name) !== 'cli') continue;
         const value = opts[name];
         if (value === undefined) continue;
-        // 0 threads (score in the main thread) is a flag-only choice; the config key counts workers
-        if (name === 'threads' && String(value).trim() === '0') {
-          threads = 0;
-          continue;
-        }
         flags[key] = asConfigText(value);
       }
       const file = opts.config ?? (process.env[CONFIG_FILE_ENV] || undefined);
@@ -98,7 +92,7 @@ export function registerServeCommand(program: Command): void {
       const logger = createLogger({ level: config.log.level, format: config.log.format });
       const changed = Object.fromEntries([...origins].filter(([, o]) => o.kind !== 'default').map(([k, o]) => [k, describeOrigin(o)]));
       logger.info(SERVE_LOG_EVENTS.configLoaded, { file: file ?? null, set: changed });
-      const settings = serveSettingsFromConfig(config, { exitOnEnd: opts.exitOnEnd === true, ...(threads !== undefined && { threads }) });
+      const settings = serveSettingsFromConfig(config, { exitOnEnd: opts.exitOnEnd === true });
       await serve(settings, { logger });
     });
 }

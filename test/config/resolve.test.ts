@@ -32,6 +32,8 @@ describe('resolveServeConfig', () => {
     expect(config.output).to.deep.equal({ file: 'scores.ndjson', topFeatures: 3 });
     expect(config.mitigation).to.include({ enabled: false, dryRun: true, maxBlocksPerMinute: 10, durationSeconds: 0, blockResponders: false });
     expect(config.scoring.threads).to.equal(availableParallelism());
+    // 0 threads (score in the main thread) is a setting like any other, from env as from a flag
+    expect(resolveServeConfig({ env: { AZW_SCORING_THREADS: '0' } }).scoring.threads).to.equal(0);
     expect(config.metrics.listen).to.equal('127.0.0.1:9477');
     expect(config.log).to.deep.equal({ level: 'info', format: 'json' });
     expect(config.alerts).to.deep.equal({ noticeMinScore: 'threshold', minProbability: null });
@@ -88,7 +90,7 @@ describe('resolveServeConfig', () => {
       '  never_block: [10.0.0.0/8, 300.1.1.1]', // 6
       '  duration: 10 minutes',             // 7
       'scoring:',
-      '  threads: 0',                       // 9
+      '  threads: -1',                      // 9
       'url: ws://x',                         // 10: wrong section
     ].join('\n'));
     const problems = problemsOf(() =>
@@ -101,7 +103,7 @@ describe('resolveServeConfig', () => {
       'line 4 zeek.shard: shard index k must be below N (0..3), got 4',
       'line 6 mitigation.never_block: item 2: expected an address or CIDR block such as 10.0.0.0/8, got "300.1.1.1"',
       'line 7 mitigation.duration: expected a duration such as "0s", "10m" or "1h", got "10 minutes"',
-      'line 9 scoring.threads: must be between 1 and 1024, got 0',
+      'line 9 scoring.threads: must be between 0 and 1024, got -1',
       'line 10 url: unknown key (did you mean zeek.url?)',
       'AZW_ZEEK_UR AZW_ZEEK_UR: unknown setting (did you mean AZW_ZEEK_URL?)',
       'flag log.format: expected one of json, text, got string "xml"',
