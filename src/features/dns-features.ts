@@ -8,6 +8,7 @@ import {
   groupBlock,
   learnedCategorical,
   numericBlock,
+  numberKey,
   responderPortKey,
   type CategoricalField,
   type FeatureUnit,
@@ -21,10 +22,7 @@ const PREFIX = 'dns';
 /** A name field if set, else the numeric code as a number (old or odd logs lack the *_name column). */
 function nameOrCode(nameField: string, codeField: string) {
   return (record: ZeekRecord) => {
-    const name = readString(record, nameField);
-    if (name !== undefined) return name;
-    const code = readNumber(record, codeField);
-    return Number.isNaN(code) ? undefined : code;
+    return readString(record, nameField) ?? numberKey(record, codeField);
   };
 }
 

@@ -200,10 +200,15 @@ export function responderPortClassBlock(prefix: string): FeatureBlock {
   };
 }
 
+/** A numeric field as a categorical value (status codes, versions, ports); undefined when unset. */
+export function numberKey(record: ZeekRecord, field: string): CategoryValue | undefined {
+  const value = readNumber(record, field);
+  return Number.isNaN(value) ? undefined : value;
+}
+
 /** The responder port as a categorical value (a number), for a per-module port vocabulary. */
 export function responderPortKey(record: ZeekRecord): CategoryValue | undefined {
-  const port = readNumber(record, 'id.resp_p');
-  return Number.isNaN(port) ? undefined : port;
+  return numberKey(record, 'id.resp_p');
 }
 
 /** The concatenation of blocks, in order; describe/display/reset route to the owning block. */

@@ -8,6 +8,7 @@ import {
   groupBlock,
   learnedCategorical,
   numericBlock,
+  numberKey,
   responderPortKey,
   type CategoricalField,
   type FeatureUnit,
@@ -36,10 +37,7 @@ export const HTTP_CATEGORICALS: readonly CategoricalField[] = [
     name: 'status_code',
     label: 'response status code',
     cap: 6,
-    key: (r) => {
-      const code = readNumber(r, 'status_code');
-      return Number.isNaN(code) ? undefined : code;
-    },
+    key: (r) => numberKey(r, 'status_code'),
   },
   { name: 'resp_mime_type', label: 'MIME type of the response body', cap: 6, key: firstString('resp_mime_types') },
   { name: 'user_agent', label: 'user agent', cap: 4, key: (r) => readString(r, 'user_agent') },

@@ -7,6 +7,7 @@ import {
   directionBlock,
   learnedCategorical,
   numericBlock,
+  numberKey,
   responderPortKey,
   type CategoricalField,
   type RecordFeatureContext,
@@ -43,10 +44,7 @@ export const SSH_CATEGORICALS: readonly CategoricalField[] = [
     name: 'version',
     label: 'SSH protocol version',
     cap: 2,
-    key: (r) => {
-      const version = readNumber(r, 'version');
-      return Number.isNaN(version) ? undefined : version;
-    },
+    key: (r) => numberKey(r, 'version'),
   },
   { name: 'client_software', label: 'client software', cap: 5, key: software('client') },
   { name: 'server_software', label: 'server software', cap: 5, key: software('server') },
