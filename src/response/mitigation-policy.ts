@@ -81,13 +81,13 @@ export class MitigationPolicy {
   }
 
   private consider(host: string, role: HostRole, amount: number, ts: number, scored: ScoredRecord, out: MitigationDecision[]): void {
+    const key = `${role}|${host}`;
+    // Release on the risk the host had calmed down to before this anomaly: one anomaly can add
+    // more than the release level, and a returning host must be blockable again.
+    if (this.engaged.has(key) && this.risks.risk(host, role, ts) < this.options.releaseLevel) this.engaged.delete(key);
     const risk = this.risks.add(host, role, amount, ts);
     if (role === 'responder' && !this.options.blockResponders) return;
-    const key = `${role}|${host}`;
-    if (this.engaged.has(key)) {
-      if (risk < this.options.releaseLevel) this.engaged.delete(key);
-      return;
-    }
+    if (this.engaged.has(key)) return;
     if (risk < this.options.level) return;
     this.engaged.add(key);
     this.stats.requested++;
@@ -102,14 +102,6 @@ export class MitigationPolicy {
     if (this.options.dryRun) return refuse('dry-run');
     this.stats.sent++;
     out.push({ action: 'mitigate', host, role, risk, score: scored.score, durationSeconds: this.options.durationSeconds, reason });
-  }
-
-  /** The hosts whose risk has decayed below the release level get a clean slate. */
-  releaseQuiet(ts: number): void {
-    for (const key of this.engaged) {
-      const [role, host] = key.split('|') as [HostRole, string];
-      if (this.risks.risk(host, role, ts) < this.options.releaseLevel) this.engaged.delete(key);
-    }
   }
 
   private takeRateToken(): boolean {

@@ -26,7 +26,7 @@ describe('MitigationPolicy', () => {
     const policy = new MitigationPolicy({ ...live, risk: { halfLifeSeconds: 60 } });
     for (let i = 0; i < 5; i++) policy.observe(anomaly('h', i, 4));
     expect(policy.stats.sent).to.equal(1);
-    policy.releaseQuiet(1000); // 16 half-lives later
+    // 16 half-lives later the host has calmed down; it comes back and is blocked again
     for (let i = 0; i < 5; i++) policy.observe(anomaly('h', 1000 + i, 4));
     expect(policy.stats.sent).to.equal(2);
   });
