@@ -55,7 +55,8 @@ export function readScoreLines(file: string): ScoreLine[] {
   } catch {
     return [];
   }
-  return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ScoreLine);
+  // serve may be writing right now: only lines that end in a newline are complete
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ScoreLine);
 }
 
 /** A JSON logger whose lines the test can read. */
