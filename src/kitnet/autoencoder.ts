@@ -1,6 +1,7 @@
 // One KitNET autoencoder (KitNET-py's "dA", spec §5): tied weights, sigmoid units, running min–max
 // normalisation, one SGD step per row. Hot path: plain loops over preallocated Float64Arrays, no allocation.
 import { MersenneTwister } from './mt19937.js';
+import { exactSigmoid, tableSigmoid } from './sigmoid.js';
 
 /** Seed of the fresh MT19937 each autoencoder draws its initial weights from (§5.2). */
 export const WEIGHT_SEED = 1234;
@@ -17,6 +18,8 @@ export interface AutoencoderBehaviour {
   readonly rangeFloor: boolean;
   /** true: soft-clip normalised inputs when scoring (improved); false: unbounded (reference). */
   readonly softClip: boolean;
+  /** 'exact': 1/(1 + e^{−t}) with Math.exp (reference); 'table': tableSigmoid, within 3e-11 and ~3× faster (improved). */
+  readonly sigmoid: 'exact' | 'table';
 }
 
 /** Plain-data snapshot of one autoencoder; restoring it gives bit-identical behaviour. */
@@ -36,11 +39,6 @@ export interface AutoencoderState {
 /** n_h = ⌈n_v·β⌉ (§5.1). */
 export function hiddenSize(visible: number, hiddenRatio: number): number {
   return Math.max(1, Math.ceil(visible * hiddenRatio));
-}
-
-/** σ(t) = 1/(1 + e^{−t}); e^{−t} overflowing to ∞ gives 0, as numpy does with errors ignored. */
-function sigmoid(t: number): number {
-  return 1 / (1 + Math.exp(-t));
 }
 
 /**
@@ -175,18 +173,23 @@ export class Autoencoder {
   /** y = σ(x̂ W + h_b), then z = σ(y Wᵀ + v_b), from `normalised` into `reconstruction`. */
   private forward(): void {
     const { visible, hidden, weights, hiddenBias, visibleBias, normalised, hiddenActivation, reconstruction } = this;
+    const exact = this.behaviour.sigmoid === 'exact';
     hiddenActivation.fill(0);
     for (let i = 0; i < visible; i++) {
       const xi = normalised[i]!;
       const row = i * hidden;
       for (let j = 0; j < hidden; j++) hiddenActivation[j] = hiddenActivation[j]! + xi * weights[row + j]!;
     }
-    for (let j = 0; j < hidden; j++) hiddenActivation[j] = sigmoid(hiddenActivation[j]! + hiddenBias[j]!);
+    for (let j = 0; j < hidden; j++) {
+      const t = hiddenActivation[j]! + hiddenBias[j]!;
+      hiddenActivation[j] = exact ? exactSigmoid(t) : tableSigmoid(t);
+    }
     for (let i = 0; i < visible; i++) {
       const row = i * hidden;
       let sum = 0;
       for (let j = 0; j < hidden; j++) sum += hiddenActivation[j]! * weights[row + j]!;
-      reconstruction[i] = sigmoid(sum + visibleBias[i]!);
+      const t = sum + visibleBias[i]!;
+      reconstruction[i] = exact ? exactSigmoid(t) : tableSigmoid(t);
     }
   }
 

@@ -20,6 +20,8 @@
 //    any state, so a bad row can neither poison the model nor produce a NaN score.
 // 5. A non-finite correlation distance (scale overflow in C/P) counts as "uncorrelated" (distance 1)
 //    instead of aborting the feature-mapping phase.
+// 6. σ comes from a table (tableSigmoid: cubic Hermite between knots 1/64 apart, within 3e-11 of 1/(1 + e^{−t}))
+//    in training and scoring alike: a conn record needs ~250 of them and Math.exp was a third of its cost.
 // Both modes share the phases and counters of §3, MT19937 weight initialisation (§5.2) and the scipy-exact map.
 import { InvalidInputError, UsageError } from '../errors.js';
 import { Autoencoder, type AutoencoderBehaviour, type AutoencoderState } from './autoencoder.js';
@@ -66,8 +68,8 @@ export interface ScoreExplanation {
   topFeatures: { index: number; name: string; error: number; normalised: number; value: number; lo: number; hi: number }[];
 }
 
-const REFERENCE_BEHAVIOUR: AutoencoderBehaviour = Object.freeze({ biasUpdate: 'scalar-mean', rangeFloor: false, softClip: false });
-const IMPROVED_BEHAVIOUR: AutoencoderBehaviour = Object.freeze({ biasUpdate: 'per-unit', rangeFloor: true, softClip: true });
+const REFERENCE_BEHAVIOUR: AutoencoderBehaviour = Object.freeze({ biasUpdate: 'scalar-mean', rangeFloor: false, softClip: false, sigmoid: 'exact' });
+const IMPROVED_BEHAVIOUR: AutoencoderBehaviour = Object.freeze({ biasUpdate: 'per-unit', rangeFloor: true, softClip: true, sigmoid: 'table' });
 
 /** The KitNET online anomaly detector. */
 export class KitNET {
@@ -334,7 +336,7 @@ export class KitNET {
   }
 
   private packedScorer(): PackedScorer {
-    this.packed ??= new PackedScorer(this.ensemble, this.output!, this.mapIndices, this.behaviour.softClip);
+    this.packed ??= new PackedScorer(this.ensemble, this.output!, this.mapIndices);
     return this.packed;
   }
 

@@ -1,6 +1,7 @@
 // KitNET's scoring path (spec §5.5, §6) over one packed copy of every autoencoder: the same arithmetic in the same
 // order as Autoencoder.executeInto, so scores are bit-identical, without per-autoencoder calls, fills and buffers.
-import type { Autoencoder } from './autoencoder.js';
+import { softClip, type Autoencoder } from './autoencoder.js';
+import { sigmoidInPlace } from './sigmoid.js';
 
 /**
  * A frozen snapshot of a trained ensemble plus output autoencoder, laid out flat. Unit u < units − 1 is ensemble
@@ -21,20 +22,27 @@ export class PackedScorer {
   private readonly denominator: Float64Array;
   private readonly visibleBias: Float64Array;
   private readonly hiddenBias: Float64Array;
+  /** W per unit, visible × hidden row-major: the decoder's rows */
   private readonly weights: Float64Array;
-  /** x̂ of the unit being scored */
+  /** Wᵀ per unit, hidden × visible row-major: the encoder's rows, so both halves read weights in order */
+  private readonly encoderWeights: Float64Array;
+  private readonly exact: boolean;
+  /** x̂ of every unit, at its visibleStart (the output unit's x̂ is written once the ensemble is done) */
   private readonly normalised: Float64Array;
   /** y of the unit being scored */
   private readonly hiddenActivation: Float64Array;
+  /** z of the unit being scored */
+  private readonly reconstruction: Float64Array;
   /** the ensemble's RMSEs: the output autoencoder's input */
   private readonly layer: Float64Array;
   /** RMSEs are written here rather than returned, so no double is boxed between units */
   private readonly result = new Float64Array(1);
 
-  constructor(ensemble: readonly Autoencoder[], output: Autoencoder, mapIndices: Int32Array, softClip: boolean) {
+  constructor(ensemble: readonly Autoencoder[], output: Autoencoder, mapIndices: Int32Array) {
     const all = [...ensemble, output];
     this.units = all.length;
-    this.softClip = softClip;
+    this.softClip = output.behaviour.softClip;
+    this.exact = output.behaviour.sigmoid === 'exact';
     this.mapIndices = mapIndices;
     this.visibleStart = new Int32Array(this.units + 1);
     this.hiddenStart = new Int32Array(this.units + 1);
@@ -50,6 +58,7 @@ export class PackedScorer {
     this.visibleBias = new Float64Array(this.lo.length);
     this.hiddenBias = new Float64Array(this.hiddenStart[this.units]!);
     this.weights = new Float64Array(this.weightStart[this.units]!);
+    this.encoderWeights = new Float64Array(this.weights.length);
     let maxVisible = 0;
     let maxHidden = 0;
     for (let u = 0; u < this.units; u++) {
@@ -59,12 +68,17 @@ export class PackedScorer {
       this.visibleBias.set(ae.visibleBias, v0);
       for (let i = 0; i < ae.visible; i++) this.denominator[v0 + i] = ae.rangeDenominator(i);
       this.hiddenBias.set(ae.hiddenBias, this.hiddenStart[u]!);
-      this.weights.set(ae.weights, this.weightStart[u]!);
+      const w0 = this.weightStart[u]!;
+      this.weights.set(ae.weights, w0);
+      for (let i = 0; i < ae.visible; i++) {
+        for (let j = 0; j < ae.hidden; j++) this.encoderWeights[w0 + j * ae.visible + i] = ae.weights[i * ae.hidden + j]!;
+      }
       maxVisible = Math.max(maxVisible, ae.visible);
       maxHidden = Math.max(maxHidden, ae.hidden);
     }
-    this.normalised = new Float64Array(maxVisible);
+    this.normalised = new Float64Array(this.lo.length);
     this.hiddenActivation = new Float64Array(maxHidden);
+    this.reconstruction = new Float64Array(maxVisible);
     this.layer = new Float64Array(ensemble.length);
   }
 
@@ -72,58 +86,105 @@ export class PackedScorer {
   score(x: ArrayLike<number>): number {
     const { mapIndices, visibleStart, normalised, layer, lo, denominator, softClip } = this;
     const ensembleUnits = this.units - 1;
-    for (let u = 0; u < ensembleUnits; u++) {
-      const v0 = visibleStart[u]!;
-      const visible = visibleStart[u + 1]! - v0;
-      for (let i = 0; i < visible; i++) {
-        const slot = v0 + i;
-        const v = (x[mapIndices[slot]!]! - lo[slot]!) / denominator[slot]!;
-        normalised[i] = softClip ? softClipped(v) : v;
-      }
-      this.reconstructionRmse(u, visible, layer, u);
-    }
-    const v0 = visibleStart[ensembleUnits]!;
-    for (let i = 0; i < ensembleUnits; i++) {
-      const v = (layer[i]! - lo[v0 + i]!) / denominator[v0 + i]!;
-      normalised[i] = softClip ? softClipped(v) : v;
-    }
-    this.reconstructionRmse(ensembleUnits, ensembleUnits, this.result, 0);
+    // every ensemble input at once (the units' slots are consecutive), then each unit on its slice
+    const ensembleSlots = visibleStart[ensembleUnits]!;
+    for (let slot = 0; slot < ensembleSlots; slot++) normalised[slot] = (x[mapIndices[slot]!]! - lo[slot]!) / denominator[slot]!;
+    if (softClip) softClipInPlace(normalised, 0, ensembleSlots);
+    for (let u = 0; u < ensembleUnits; u++) this.reconstructionRmse(u, layer, u);
+    const allSlots = visibleStart[this.units]!;
+    for (let slot = ensembleSlots; slot < allSlots; slot++) normalised[slot] = (layer[slot - ensembleSlots]! - lo[slot]!) / denominator[slot]!;
+    if (softClip) softClipInPlace(normalised, ensembleSlots, allSlots);
+    this.reconstructionRmse(ensembleUnits, this.result, 0);
     return this.result[0]!;
   }
 
   /**
    * y = σ(x̂ W + h_b), z = σ(y Wᵀ + v_b), RMSE of x̂ − z into target[index], for unit u with x̂ in `normalised`.
-   * Sums run in Autoencoder.forward's order (i outer, j inner, from 0) so every rounding is the same.
+   * Each sum runs in Autoencoder.forward's order (from 0, i or j ascending) so every rounding is the same; four
+   * sums run side by side only so that the CPU can overlap them (one sum is a chain of dependent additions).
    */
-  private reconstructionRmse(u: number, visible: number, target: Float64Array, index: number): void {
-    const { weights, normalised, hiddenActivation, hiddenBias, visibleBias } = this;
+  private reconstructionRmse(u: number, target: Float64Array, index: number): void {
+    const { encoderWeights, weights, normalised, hiddenActivation, reconstruction, hiddenBias, visibleBias, exact } = this;
     const h0 = this.hiddenStart[u]!;
     const hidden = this.hiddenStart[u + 1]! - h0;
     const w0 = this.weightStart[u]!;
     const v0 = this.visibleStart[u]!;
-    for (let j = 0; j < hidden; j++) hiddenActivation[j] = 0;
-    for (let i = 0; i < visible; i++) {
-      const xi = normalised[i]!;
-      const row = w0 + i * hidden;
-      for (let j = 0; j < hidden; j++) hiddenActivation[j] = hiddenActivation[j]! + xi * weights[row + j]!;
+    const visible = this.visibleStart[u + 1]! - v0;
+    // encoder: hidden unit j is the dot product of x̂ with row j of Wᵀ
+    let j = 0;
+    for (; j + 4 <= hidden; j += 4) {
+      const r0 = w0 + j * visible;
+      const r1 = r0 + visible;
+      const r2 = r1 + visible;
+      const r3 = r2 + visible;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < visible; i++) {
+        const xi = normalised[v0 + i]!;
+        s0 += xi * encoderWeights[r0 + i]!;
+        s1 += xi * encoderWeights[r1 + i]!;
+        s2 += xi * encoderWeights[r2 + i]!;
+        s3 += xi * encoderWeights[r3 + i]!;
+      }
+      hiddenActivation[j] = s0 + hiddenBias[h0 + j]!;
+      hiddenActivation[j + 1] = s1 + hiddenBias[h0 + j + 1]!;
+      hiddenActivation[j + 2] = s2 + hiddenBias[h0 + j + 2]!;
+      hiddenActivation[j + 3] = s3 + hiddenBias[h0 + j + 3]!;
     }
-    for (let j = 0; j < hidden; j++) hiddenActivation[j] = 1 / (1 + Math.exp(-(hiddenActivation[j]! + hiddenBias[h0 + j]!)));
-    let squaredError = 0;
-    for (let i = 0; i < visible; i++) {
-      const row = w0 + i * hidden;
+    for (; j < hidden; j++) {
+      const r = w0 + j * visible;
       let sum = 0;
-      for (let j = 0; j < hidden; j++) sum += hiddenActivation[j]! * weights[row + j]!;
-      const e = normalised[i]! - 1 / (1 + Math.exp(-(sum + visibleBias[v0 + i]!)));
+      for (let i = 0; i < visible; i++) sum += normalised[v0 + i]! * encoderWeights[r + i]!;
+      hiddenActivation[j] = sum + hiddenBias[h0 + j]!;
+    }
+    sigmoidInPlace(hiddenActivation, hidden, exact);
+    // decoder: visible unit i is the dot product of y with row i of W
+    let i = 0;
+    for (; i + 4 <= visible; i += 4) {
+      const r0 = w0 + i * hidden;
+      const r1 = r0 + hidden;
+      const r2 = r1 + hidden;
+      const r3 = r2 + hidden;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < hidden; k++) {
+        const yk = hiddenActivation[k]!;
+        s0 += yk * weights[r0 + k]!;
+        s1 += yk * weights[r1 + k]!;
+        s2 += yk * weights[r2 + k]!;
+        s3 += yk * weights[r3 + k]!;
+      }
+      reconstruction[i] = s0 + visibleBias[v0 + i]!;
+      reconstruction[i + 1] = s1 + visibleBias[v0 + i + 1]!;
+      reconstruction[i + 2] = s2 + visibleBias[v0 + i + 2]!;
+      reconstruction[i + 3] = s3 + visibleBias[v0 + i + 3]!;
+    }
+    for (; i < visible; i++) {
+      const r = w0 + i * hidden;
+      let sum = 0;
+      for (let k = 0; k < hidden; k++) sum += hiddenActivation[k]! * weights[r + k]!;
+      reconstruction[i] = sum + visibleBias[v0 + i]!;
+    }
+    sigmoidInPlace(reconstruction, visible, exact);
+    // added in i order, as Autoencoder.executeInto does
+    let squaredError = 0;
+    for (i = 0; i < visible; i++) {
+      const e = normalised[v0 + i]! - reconstruction[i]!;
       squaredError += e * e;
     }
     target[index] = Math.sqrt(squaredError / visible);
   }
 }
 
-/** Autoencoder's softClip of a normalised input, repeated here so it inlines into the loop. */
-function softClipped(v: number): number {
-  if (v > 1) return 1 + Math.log(Math.min(v, Number.MAX_VALUE));
-  if (v < 0) return -Math.log1p(Math.min(-v, Number.MAX_VALUE));
-  if (v !== v) return 0.5;
-  return v;
+/** Autoencoder's softClip on values[start..end), in place; the inputs in [0, 1] (nearly all of them) pass untouched. */
+function softClipInPlace(values: Float64Array, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    const v = values[i]!;
+    if (v >= 0 && v <= 1) continue;
+    values[i] = softClip(v);
+  }
 }

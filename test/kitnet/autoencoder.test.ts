@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import { Autoencoder, hiddenSize, softClip, type AutoencoderBehaviour } from '../../src/kitnet/autoencoder.js';
 import { MersenneTwister } from '../../src/kitnet/mt19937.js';
 
-const PER_UNIT: AutoencoderBehaviour = { biasUpdate: 'per-unit', rangeFloor: true, softClip: true };
-const REFERENCE: AutoencoderBehaviour = { biasUpdate: 'scalar-mean', rangeFloor: false, softClip: false };
+const PER_UNIT: AutoencoderBehaviour = { biasUpdate: 'per-unit', rangeFloor: true, softClip: true, sigmoid: 'table' };
+const REFERENCE: AutoencoderBehaviour = { biasUpdate: 'scalar-mean', rangeFloor: false, softClip: false, sigmoid: 'exact' };
 
 /** Cross-entropy reconstruction loss of x (already in [0,1]) for the given parameters, written independently. */
 function crossEntropy(x: number[], w: Float64Array, hb: Float64Array, vb: Float64Array, nv: number, nh: number): number {
