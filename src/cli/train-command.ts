@@ -111,7 +111,7 @@ async function runTrain(opts: TrainCliOptions): Promise<void> {
   const results = await Promise.all(jobs.map((job) => runWorker(job, (p) => display.update(p))));
   display.stop();
 
-  const rows: string[][] = [['module', 'records', 'calibration', 'skipped', 'features', 'autoencoders', 'threshold', 'model']];
+  const rows: string[][] = [['module', 'records', 'calibration', 'skipped', 'features', 'autoencoders', 'threshold', 'method', 'model']];
   let failures = 0;
   for (const [i, result] of results.entries()) {
     const job = jobs[i]!;
@@ -129,6 +129,7 @@ async function runTrain(opts: TrainCliOptions): Promise<void> {
       String(h.schema.names.length),
       String(result.autoencoders),
       h.calibration.threshold.toPrecision(4),
+      h.calibration.method ?? 'log-normal',
       `${job.modelFile} (${result.modelId})`,
     ]);
     for (const note of result.notes) process.stderr.write(`train: ${job.module}: ${note}\n`);

@@ -4,6 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { KitNET, logTailProbability } from '../kitnet/index.js';
+import { describeCalibration, type CalibrationMethod } from '../kitnet/threshold.js';
 import type { LoadedModel } from '../model/loaded-model.js';
 import { restoreModel } from '../model/loaded-model.js';
 import type { ModelContents } from '../model/model-file.js';
@@ -12,6 +13,7 @@ import { trainFromSource, type TrainOptions } from '../pipeline/train-module.js'
 import { findLogFiles, readLogFile, ReadSummary } from '../zeek/index.js';
 import { streamNameOfFile } from '../zeek/log-file.js';
 import { isLogStream, streamOfModule, type LogEntry, type LogModule, type LogStream } from '../zeek/record.js';
+import { checkAlertRate, type AlertRateCheck } from './alert-rate.js';
 import { readUidLabels, RecordLabeller, type LabelOptions, type RecordLabel } from './labels.js';
 import { detectionMetrics, scoreHistogram, type DetectionMetrics, type LabelledScore, type ScoreHistogram } from './metrics.js';
 import { createOriginalFeaturizer, originalFeatureLearner } from './original-features.js';
@@ -79,8 +81,24 @@ export interface ModuleEvaluation {
     rejected: number;
   };
   threshold: number | null;
-  /** the log-normal fitted to the calibration scores (ln S ~ N(mu, sigma²)), for judging the threshold */
-  calibration: { mu: number; sigma: number } | null;
+  /**
+   * How the threshold was calibrated: the log-normal fitted to the calibration scores (ln S ~ N(mu, sigma²)),
+   * the method, the number of calibration scores and of tail scores, the largest calibration score, and
+   * the false-positive rate expected at the threshold (the target unless the threshold was capped).
+   */
+  calibration: {
+    mu: number;
+    sigma: number;
+    method: CalibrationMethod;
+    samples: number;
+    tailSamples: number | null;
+    maxScore: number | null;
+    expectedFpr: number;
+    /** describeCalibration's sentence */
+    summary: string;
+  } | null;
+  /** the benign alert rate against ALERT_RATE_TOLERANCE × target, with a 95 % interval; null until scored */
+  alertRate: AlertRateCheck | null;
   targetFpr: number;
   metrics: DetectionMetrics | null;
   histogram: ScoreHistogram | null;
@@ -106,6 +124,8 @@ export interface EvalReport {
    * −ln P(benign score ≥ s) under their own model's calibrated log-normal.
    */
   overall: DetectionMetrics;
+  /** all modules' benign alerts against the target (each module alerts at its own threshold) */
+  overallAlertRate: AlertRateCheck;
   labelProblems: string[];
   /** uids of the --labels CSV that no record read carried */
   unmatchedUids: { count: number; examples: string[] };
@@ -141,6 +161,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
   }
 
   const unmatched = labeller.unmatchedUids();
+  const overall = detectionMetrics(pooled);
   return {
     format: 'autozeekwatch.eval',
     version: 1,
@@ -153,7 +174,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
     labelSources: describeLabelSources(options),
     targetFpr: options.train.targetFpr,
     modules,
-    overall: detectionMetrics(pooled),
+    overall,
+    overallAlertRate: checkAlertRate(overall.falsePositives, overall.benign, options.train.targetFpr, pooledExpectedRate(modules, options.train.targetFpr)),
     labelProblems: uidLabels?.problems ?? [],
     unmatchedUids: { count: unmatched.length, examples: unmatched.slice(0, 10) },
     read: { records: readSummary.records, skipped: readSummary.skipped, byReason: Object.fromEntries(readSummary.byReason) },
@@ -178,6 +200,7 @@ async function evaluateModule(
     counts: { read: 0, untimed: 0, training: 0, withheldAttacks: 0, testing: 0, testAttacks: 0, testBenign: 0, testUnknown: 0, rejected: 0 },
     threshold: null,
     calibration: null,
+    alertRate: null,
     targetFpr: options.train.targetFpr,
     metrics: null,
     histogram: null,
@@ -226,7 +249,9 @@ async function evaluateModule(
       trainOptions,
     );
     contents = result.contents;
-    evaluation.notes.push(...result.notes);
+    // the calibration sentence is reported from evaluation.calibration, not repeated as a note
+    const calibrationSentence = describeCalibration(result.contents.header.calibration);
+    evaluation.notes.push(...result.notes.filter((note) => note !== calibrationSentence));
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     evaluation.error = `cannot train: ${err.message}`;
@@ -235,7 +260,17 @@ async function evaluateModule(
 
   const model = scoringModel(module, contents, options.featureSet);
   evaluation.threshold = model.calibration.threshold;
-  evaluation.calibration = { mu: model.calibration.mu, sigma: model.calibration.sigma };
+  const calibration = model.calibration;
+  evaluation.calibration = {
+    mu: calibration.mu,
+    sigma: calibration.sigma,
+    method: calibration.method ?? 'log-normal',
+    samples: calibration.samples,
+    tailSamples: calibration.tail?.samples ?? null,
+    maxScore: calibration.maxScore ?? null,
+    expectedFpr: calibration.expectedFpr ?? calibration.targetFpr,
+    summary: describeCalibration(calibration),
+  };
   progress(`${module}: scoring ${later.length} records`);
   const scorer = new RecordScorer([model]);
   const measured: LabelledScore[] = [];
@@ -262,6 +297,7 @@ async function evaluateModule(
     pooled.push({ score: -logTailProbability(scored.score, model.calibration), ...common });
   }
   evaluation.metrics = detectionMetrics(measured);
+  evaluation.alertRate = checkAlertRate(evaluation.metrics.falsePositives, evaluation.metrics.benign, evaluation.targetFpr, evaluation.calibration.expectedFpr);
   evaluation.histogram = scoreHistogram(measured);
   evaluation.topFalsePositives = benignScored
     .filter((s) => s.anomalous)
@@ -269,6 +305,18 @@ async function evaluateModule(
   if (evaluation.counts.testAttacks === 0) evaluation.notes.push('no attack records in the test period: ROC AUC and recall are undefined');
   if (evaluation.counts.testBenign === 0) evaluation.notes.push('no benign records in the test period: ROC AUC and the false-positive rate are undefined');
   return { evaluation, pooled };
+}
+
+/** Benign-weighted mean of the modules' expected false-positive rates (the target for modules without one). */
+function pooledExpectedRate(modules: readonly ModuleEvaluation[], target: number): number {
+  let benign = 0;
+  let expected = 0;
+  for (const m of modules) {
+    const n = m.metrics?.benign ?? 0;
+    benign += n;
+    expected += n * (m.calibration?.expectedFpr ?? target);
+  }
+  return benign === 0 ? target : expected / benign;
 }
 
 /** The trained model as RecordScorer needs it, without a round trip through a file. */

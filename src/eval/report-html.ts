@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { EvalReport, ModuleEvaluation } from './evaluate.js';
 import type { DetectionMetrics, RocPoint, ScoreHistogram } from './metrics.js';
+import { describeAlertRate } from './report-text.js';
 
 const BENIGN_COLOUR = '#4a7ab5';
 const ATTACK_COLOUR = '#c8463c';
@@ -70,6 +71,8 @@ function moduleSection(m: ModuleEvaluation, target: number): string {
     parts.push(
       `<p>Alerts per 10,000 benign records: ${m.metrics.alertsPer10kBenign === null ? '-' : fmt(m.metrics.alertsPer10kBenign)} (target ${fmt(target)}).</p>`,
     );
+    if (m.alertRate !== null) parts.push(`<p>Benign alert rate: ${escape(describeAlertRate(m.alertRate))}.</p>`);
+    if (m.calibration !== null) parts.push(`<p>Calibration: ${escape(m.calibration.summary)}.</p>`);
     const labels = Object.entries(m.metrics.recallByLabel);
     if (labels.length > 0) {
       parts.push(

@@ -1,6 +1,8 @@
 // The evaluation as a plain-text table for the terminal: one row per module and one pooled row,
 // then recall per attack label, the benign records that alerted, and everything left out.
 import type { EvalReport, ModuleEvaluation } from './evaluate.js';
+import type { AlertRateCheck } from './alert-rate.js';
+import { ALERT_RATE_TOLERANCE } from './alert-rate.js';
 import type { DetectionMetrics } from './metrics.js';
 
 const COLUMNS = ['module', 'attacks', 'benign', 'ROC AUC', 'PR AUC', 'recall', 'FPR', 'alerts/10k', 'threshold'];
@@ -20,6 +22,8 @@ export function formatTextReport(report: EvalReport): string {
   for (const m of report.modules) {
     lines.push('');
     lines.push(`${m.module}: ${describeCounts(m)}`);
+    if (m.calibration !== null) lines.push(`  calibration: ${m.calibration.summary}`);
+    if (m.alertRate !== null) lines.push(`  benign alert rate: ${describeAlertRate(m.alertRate)}`);
     if (m.metrics !== null) {
       for (const [label, r] of Object.entries(m.metrics.recallByLabel)) {
         lines.push(`  recall of ${label}: ${r.detected}/${r.records} (${formatPercent(r.recall)})`);
@@ -29,6 +33,10 @@ export function formatTextReport(report: EvalReport): string {
       lines.push(`  benign alert: uid ${fp.uid ?? '-'} ${fp.origH ?? '-'} → ${fp.respH ?? '-'}:${fp.respP ?? '-'} score ${formatNumber(fp.score)}${fp.because.length ? `; ${fp.because.join('; ')}` : ''}`);
     }
     for (const note of m.notes) lines.push(`  note: ${note}`);
+  }
+  if (report.modules.length > 1 && report.overallAlertRate.benign > 0) {
+    lines.push('');
+    lines.push(`overall benign alert rate: ${describeAlertRate(report.overallAlertRate)}`);
   }
   if (report.unmatchedUids.count > 0) {
     lines.push('');
@@ -40,6 +48,26 @@ export function formatTextReport(report: EvalReport): string {
     lines.push(`${report.read.skipped} log record(s) could not be read: ${Object.entries(report.read.byReason).map(([reason, n]) => `${reason} ${n}`).join(', ')}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * e.g. "5 of 2763 (18.1 per 10k, 95% CI 7.7–42.3); 0.028 expected at the calibrated rate;
+ * above 2× the target" — the interval is what makes small test sets honest.
+ */
+export function describeAlertRate(check: AlertRateCheck): string {
+  const per10k = (rate: number): string => formatNumber(Number((rate * 10_000).toPrecision(3)));
+  const observed = check.benign === 0 ? 0 : check.falseAlarms / check.benign;
+  const parts = [
+    `${check.falseAlarms} of ${check.benign} (${per10k(observed)} per 10k, 95% CI ${per10k(check.rateLow)}–${per10k(check.rateHigh)})`,
+    `${formatNumber(Number(check.expectedFalseAlarms.toPrecision(3)))} expected at the calibrated rate`,
+  ];
+  const limit = `${ALERT_RATE_TOLERANCE}× the target`;
+  if (check.verdict === 'within tolerance') parts.push(`within ${limit}`);
+  else if (check.verdict === 'above tolerance') parts.push(`above ${limit}`);
+  else if (check.verdict === 'too few benign records to tell') {
+    parts.push(`too few benign records to show the rate is within ${limit} (needs ≥ ${check.benignNeeded} with no false alarm)`);
+  }
+  return parts.join('; ');
 }
 
 function splitWords(report: EvalReport): string {

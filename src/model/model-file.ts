@@ -137,11 +137,26 @@ function checkContents(value: unknown, file: string): ModelContents {
     return fail('header.schema');
   }
   if (!isObject(header.calibration) || typeof header.calibration.threshold !== 'number') return fail('header.calibration');
+  if (!isCalibrationTail(header.calibration)) return fail('header.calibration.tail');
   if (!isObject(header.kitnetOptions)) return fail('header.kitnetOptions');
   if (!isObject(header.training)) return fail('header.training');
   if (!isObject(featurizer)) return fail('featurizer state');
   if (!isObject(kitnet)) return fail('kitnet state');
   return value as unknown as ModelContents;
+}
+
+/**
+ * Models written before tail fitting carry no `method`/`tail` (they use the log-normal); a tail-fit
+ * calibration must carry a usable tail, since tail probabilities are computed from it.
+ */
+function isCalibrationTail(calibration: Record<string, unknown>): boolean {
+  const { method, tail } = calibration;
+  if (method === undefined || method === 'log-normal') return tail === undefined || isObject(tail);
+  if (method !== 'tail-fit' && method !== 'tail-fit-capped') return false;
+  if (!isObject(tail)) return false;
+  const { start, samples, index } = tail;
+  return typeof start === 'number' && start > 0 && typeof samples === 'number' && samples >= 1 &&
+    typeof calibration.samples === 'number' && samples < calibration.samples && typeof index === 'number' && index >= 0;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { formatHtmlReport } from '../../src/eval/report-html.js';
 import type { EvalReport, ModuleEvaluation } from '../../src/eval/evaluate.js';
 import { detectionMetrics, scoreHistogram, type LabelledScore } from '../../src/eval/metrics.js';
+import { checkAlertRate } from '../../src/eval/alert-rate.js';
 
 function sampleReport(): EvalReport {
   const scores: LabelledScore[] = [];
@@ -17,7 +18,8 @@ function sampleReport(): EvalReport {
     cutTs: 1_700_000_000,
     counts: { read: 480, untimed: 0, training: 240, withheldAttacks: 0, testing: 240, testAttacks: 40, testBenign: 200, testUnknown: 0, rejected: 0 },
     threshold: 0.25,
-    calibration: { mu: -4, sigma: 0.5 },
+    calibration: { mu: -4, sigma: 0.5, method: 'tail-fit', samples: 300, tailSamples: 18, maxScore: 0.2, expectedFpr: 1e-4, summary: 'threshold 0.25 from a power-law tail fitted to the top 18 of 300 calibration scores (largest 0.2), target false-positive rate 0.0001' },
+    alertRate: checkAlertRate(metrics.falsePositives, metrics.benign, 1e-4),
     targetFpr: 1e-4,
     metrics,
     histogram: scoreHistogram(scores),
@@ -37,6 +39,7 @@ function sampleReport(): EvalReport {
     targetFpr: 1e-4,
     modules: [module, { ...module, module: 'DNS' }],
     overall: metrics,
+    overallAlertRate: checkAlertRate(metrics.falsePositives, metrics.benign, 1e-4),
     labelProblems: [],
     unmatchedUids: { count: 0, examples: [] },
     read: { records: 480, skipped: 0, byReason: {} },
@@ -81,6 +84,12 @@ describe('eval HTML report', () => {
     expect(html).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).to.include('bytes: 5 &amp; more');
     expect(html.startsWith('<!DOCTYPE html>')).to.equal(true);
+  });
+
+  it('says how the threshold was calibrated and what the benign alert rate can and cannot show', () => {
+    const html = formatHtmlReport(sampleReport());
+    expect(html).to.include('Calibration: threshold 0.25 from a power-law tail fitted to the top 18 of 300 calibration scores');
+    expect(html).to.match(/Benign alert rate: 1 of 200 \(50 per 10k, 95% CI [\d.]+–[\d.]+\); 0\.02 expected at the calibrated rate; above 2× the target/);
   });
 
   it('the tag check itself catches an unbalanced page', () => {

@@ -33,6 +33,7 @@ function labels(): Map<string, string> {
 describe('train → model files → score and infer (fixtures)', function () {
   let dir: string;
   let modelDir: string;
+  let trainErr: string;
 
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'azw-pipeline-'));
@@ -41,6 +42,7 @@ describe('train → model files → score and infer (fixtures)', function () {
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^module\s+records\s+calibration/m);
     expect(r.stdout).to.match(/trained 3 of 3 modules/);
+    trainErr = r.stderr;
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -53,6 +55,30 @@ describe('train → model files → score and infer (fixtures)', function () {
       expect(model.header.training.trainRows + model.header.training.calibrationRows).to.be.greaterThan(100);
       expect(model.header.training.firstTs).to.be.lessThan(model.header.training.lastTs!);
     }
+  });
+
+  it('calibrates each threshold on the tail of the held-out scores and says so, with the counts', async () => {
+    for (const module of ['CONN', 'DNS', 'SSH'] as const) {
+      const { calibration, header } = await loadScoringModel(modelPath(modelDir, module));
+      expect(calibration.method).to.be.oneOf(['tail-fit', 'tail-fit-capped']);
+      expect(calibration.samples).to.be.at.most(header.training.calibrationRows).and.greaterThan(10);
+      expect(calibration.tail!.samples).to.be.lessThan(calibration.samples);
+      expect(calibration.threshold).to.be.at.most(2 * calibration.maxScore!);
+      expect(trainErr).to.match(new RegExp(`train: ${module}: threshold [\\d.e-]+ from a power-law tail fitted to the top ${calibration.tail!.samples} of ${calibration.samples} calibration scores`));
+    }
+  });
+
+  it('loads a calibration stored before tail fitting, and refuses a tail-fit calibration without its tail', async () => {
+    const file = modelPath(modelDir, 'CONN');
+    const stored = decodeModel(readFileSync(file), file);
+    const { mu, sigma, threshold, targetFpr, samples } = stored.header.calibration;
+    const old = { ...stored, header: { ...stored.header, calibration: { mu, sigma, threshold, targetFpr, samples } } };
+    const reloaded = decodeModel(encodeModel(old), 'old.azwm');
+    expect(reloaded.header.calibration).to.deep.equal({ mu, sigma, threshold, targetFpr, samples });
+    const broken = { ...stored, header: { ...stored.header, calibration: { mu, sigma, threshold, targetFpr, samples, method: 'tail-fit' as const } } };
+    expect(() => decodeModel(encodeModel(broken), 'broken.azwm')).to.throw(/header\.calibration\.tail/);
+    const unknown = { ...stored, header: { ...stored.header, calibration: { ...stored.header.calibration, method: 'guess' as 'tail-fit' } } };
+    expect(() => decodeModel(encodeModel(unknown), 'unknown.azwm')).to.throw(/header\.calibration\.tail/);
   });
 
   it('score: every line is JSON with the 5-tuple and proto; the attack episodes stand out', () => {
