@@ -9,9 +9,9 @@ import { createInterface } from 'node:readline';
 import { saveModel, modelPath } from '../src/model/model-file.js';
 import { DEFAULT_TRAIN_OPTIONS, trainModule } from '../src/pipeline/train-module.js';
 import { DEFAULT_SERVE_SETTINGS, serve } from '../src/pipeline/serve.js';
-import { ZeekWebSocketServer } from '../src/replay/zeek-server.js';
-import { LogRecordPublisher, renderLiveRecord } from '../src/replay/publisher.js';
-import { EVENT_ANOMALY, EVENT_LOG_RECORDS, EVENT_SIDECAR_DONE, anomalyEvent, logRecordsEvent } from '../src/zeek/broker-contract.js';
+import { ZEEK_ENCODING, ZeekWebSocketServer } from '../src/replay/zeek-server.js';
+import { LogRecordPublisher, preEncodeLiveRecord, renderLiveRecord } from '../src/replay/publisher.js';
+import { EVENT_ANOMALY, EVENT_SIDECAR_DONE, anomalyEvent, encodeLogRecordsMessage } from '../src/zeek/broker-contract.js';
 import { brokerToEvent, decodeBrokerData, encodeEventMessage, parseJsonKeepingNumbers } from '../src/zeek/broker-json.js';
 import { findLogFiles, readLogFile } from '../src/zeek/index.js';
 import { LOG_MODULES, streamOfModule, type LogEntry } from '../src/zeek/record.js';
@@ -88,14 +88,15 @@ function warmUpStandIn(records: string[]): void {
   }));
   for (let i = 0; i < 5000; i++) brokerToEvent(decodeBrokerData(parseJsonKeepingNumbers(answer)));
   for (let i = 0; i + 50 <= records.length; i += 50) {
-    encodeEventMessage('autozeekwatch/logs/0/conn', logRecordsEvent({ node: 'zeek', stream: 'conn', seq: i, records: records.slice(i, i + 50) }), { realStyle: 'fixed6', stringStyle: 'zeek' });
+    encodeLogRecordsMessage('autozeekwatch/logs/0/conn', { node: 'zeek', stream: 'conn', seq: i }, records.slice(i, i + 50), ZEEK_ENCODING);
   }
 }
 
 /** Child: the Zeek stand-in. Prints its port, publishes, times publish → anomaly per uid, prints figures. */
 async function publisherMain(rate: number, kind: WorkloadKind): Promise<void> {
-  // rendered before the clock starts: in Zeek, to_json is C++ and costs the sidecar's cores nothing
-  const entries = (await workload(kind, kind === 'mixed' ? REPEAT : BENIGN_REPEAT)).map(renderLiveRecord);
+  // rendered and Broker-encoded before the clock starts: in Zeek, to_json and the encoding are C++ on Zeek's
+  // cores; here they would take the sidecar's (the stand-in then only joins text and writes frames)
+  const entries = (await workload(kind, kind === 'mixed' ? REPEAT : BENIGN_REPEAT)).map((e) => preEncodeLiveRecord(renderLiveRecord(e)));
   const server = new ZeekWebSocketServer({ pingIntervalMs: 0 });
   await server.start();
   const publishedAt = new Map<string, number>();
@@ -104,14 +105,10 @@ async function publisherMain(rate: number, kind: WorkloadKind): Promise<void> {
   // uids found before the clock starts; the lookup by the very string published is a cached-hash Map hit
   const uidOf = new Map<string, string>();
   if (rate > 0) for (const e of entries) uidOf.set(e.json, /"uid":"([^"]+)"/.exec(e.json)?.[1] ?? '');
-  const publish = server.publish.bind(server);
-  server.publish = (topic, event) => {
-    if (event.name === EVENT_LOG_RECORDS && rate > 0) {
-      const now = performance.now();
-      const records = (event.args[3] as unknown as { value: { value: string }[] }).value;
-      for (const r of records) publishedAt.set(uidOf.get(r.value) ?? '', now);
-    }
-    return publish(topic, event);
+  const timePublished = (records: readonly string[]): void => {
+    if (rate === 0) return;
+    const now = performance.now();
+    for (const r of records) publishedAt.set(uidOf.get(r) ?? '', now);
   };
   let started = 0;
   let done = 0;
@@ -128,18 +125,20 @@ async function publisherMain(rate: number, kind: WorkloadKind): Promise<void> {
   });
   // the emulator keeps every event for tests; here that would only grow the heap
   server.on('event', () => { server.received.length = 0; });
-  warmUpStandIn(entries.slice(0, 5000).map((e) => e.json));
+  warmUpStandIn(entries.slice(0, 5000).map((e) => e.encoded!));
   // the parsed workload is garbage now; collect it before the clock, not in the middle of the timing
   (globalThis as { gc?: () => void }).gc?.();
   console.log(`port ${server.port}`);
   await server.waitForSubscriber('autozeekwatch/logs/0/conn');
-  const publisher = new LogRecordPublisher(server, { batchSize: BATCH_SIZE, batchIntervalMs: 10, ratePerSecond: rate });
+  const publisher = new LogRecordPublisher(server, { batchSize: BATCH_SIZE, batchIntervalMs: 10, ratePerSecond: rate, onBatchPublish: timePublished });
   started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   await publisher.publishAll(entries);
   await publisher.finish();
   while (done === 0) await new Promise((r) => setTimeout(r, 5));
   const seconds = (done - started) / 1000;
-  console.log(`published ${publisher.stats.records} seconds ${seconds.toFixed(3)}`);
+  const cpu = process.cpuUsage(cpuAtStart);
+  console.log(`published ${publisher.stats.records} seconds ${seconds.toFixed(3)} cpu ${((cpu.user + cpu.system) / publisher.stats.records).toFixed(2)}`);
   if (rate > 0) {
     console.log(latencyLine('latency', latencies.sort((a, b) => a - b)));
     console.log(latencyLine('steady', steadyLatencies.sort((a, b) => a - b)));
@@ -158,16 +157,22 @@ async function runOnce(modelDir: string, dir: string, run: BenchRun): Promise<vo
   }));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const quiet = { info() {}, warn() {}, error() {} };
+  // CPU seconds of this process (main thread and workers) from the ack to the end: serving only, no start-up
+  let cpuAtAck = process.cpuUsage();
   const result = await serve({
     ...DEFAULT_SERVE_SETTINGS, zeekUrl: `ws://127.0.0.1:${port}/v1/messages/json`, modelDir, out: path.join(dir, `scores-${threads}-${rate}-${kind}.ndjson`),
     threads, exitOnEnd: true, watchModels: false, metricsListen: '', queueCapacity: 100_000,
-  }, { logger: quiet });
+  }, { logger: quiet, onClient: (client) => client.once('connected', () => { cpuAtAck = process.cpuUsage(); }) });
+  const cpu = process.cpuUsage(cpuAtAck);
   await exited;
   const label = rate > 0 ? `threads${threads}_at_${rate}_${kind}` : `threads${threads}`;
   const published = output.find((l) => l.startsWith('published '))!.split(' ');
   const seconds = Number(published[3]);
   console.log(`${label}_received: ${result.client.recordsReceived} records (scored ${result.scored}, anomalies ${result.anomalies}, dropped ${result.client.recordsDropped}, missing ${result.client.recordsMissing}, invalid ${result.invalidRecords})`);
   if (rate === 0) console.log(`${label}_sustained: ${Math.round(result.scored / seconds)} records/s`);
+  // CPU per record does not depend on what else runs on the cores, unlike records/s on a shared machine
+  console.log(`${label}_sidecar_cpu: ${((cpu.user + cpu.system) / result.scored).toFixed(2)} µs/record`);
+  console.log(`${label}_publisher_cpu: ${published[5]} µs/record`);
   for (const [prefix, name] of [['latency ', ''], ['steady ', '_after_warmup']] as const) {
     const line = output.find((l) => l.startsWith(prefix));
     if (line === undefined) continue;

@@ -15,7 +15,7 @@ import type { ServeConfig } from '../config/index.js';
 import { loadModelSet } from './model-set.js';
 import { InlineScoringEngine, ScoringPool } from './scoring-pool.js';
 import { ModelReloader, type ReloadResult } from './model-reload.js';
-import { warmUpScoring } from './warm-up.js';
+import { warmUpAnswering, warmUpScoring } from './warm-up.js';
 import { LiveScoringService, type LiveScoringStats, type ServiceLogger, type ServiceObserver } from './live-scoring.js';
 
 export interface ServeSettings {
@@ -156,6 +156,8 @@ export async function serve(settings: ServeSettings, hooks: ServeHooks): Promise
     ? await ScoringPool.start(models.map((m) => m.file), settings.threads, { topFeatures: settings.topFeatures }, { warmUp: settings.warmUp })
     : new InlineScoringEngine(models, { topFeatures: settings.topFeatures });
   if (settings.threads === 0 && settings.warmUp) await warmUpScoring(models.map((m) => m.file), { topFeatures: settings.topFeatures }).catch(() => 0);
+  // the main thread decodes every frame and answers every anomaly whatever the threads: compile that too
+  if (settings.warmUp) await warmUpAnswering(settings.topicPrefix, settings.mitigation).catch(() => 0);
   const reloader = new ModelReloader(
     settings.modelDir, settings.modules, engine,
     models.map((m) => ({ module: m.module, id: m.id, file: m.file, threshold: m.calibration.threshold })),
@@ -315,7 +317,15 @@ function metricsObserver(metrics: SidecarMetrics): ServiceObserver {
     batchScored: (stream, outcome) => {
       metrics.observeScoreRatios(stream, outcome.ratios.counts, outcome.ratios.sum);
       for (const [reason, n] of Object.entries(outcome.invalid)) metrics.parseError(reason, n);
-      for (const a of outcome.anomalies) metrics.anomaly(a.stream);
+      // a batch holds one stream; counted per run of equal streams all the same, without trusting that
+      let run = 0;
+      outcome.anomalies.forEach((a, i) => {
+        run++;
+        if (outcome.anomalies[i + 1]?.stream !== a.stream) {
+          metrics.anomaly(a.stream, run);
+          run = 0;
+        }
+      });
     },
     anomalySent: (scored) => metrics.noticeSent(scored.stream),
     mitigation: (decision, sent) => {

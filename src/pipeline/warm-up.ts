@@ -1,9 +1,19 @@
-// Warms the scoring code up before the first real batch: a throwaway copy of the models scores made-up
-// records, so the JIT has compiled parse → featurize → score → explain → format when Zeek's traffic arrives.
+// Warms the live path up before the first real batch: a throwaway copy of the models scores made-up records,
+// and a throwaway service decodes made-up frames and answers made-up anomalies, so the JIT has compiled
+// decode → parse → featurize → score → explain → format → answer when Zeek's traffic arrives.
+import os from 'node:os';
 import { loadScoringModel } from '../model/loaded-model.js';
-import { streamOfModule, type LogStream } from '../zeek/record.js';
-import { RecordScorer, type ScorerOptions } from './record-scorer.js';
-import { scoreLiveBatch } from './live-batch.js';
+import { streamOfModule, LOG_MODULES, type LogStream } from '../zeek/record.js';
+import { brokerToEvent, encodeEventMessage, parseServerMessage } from '../zeek/broker-json.js';
+import { logRecordsEvent, readLogRecordsEvent } from '../zeek/broker-contract.js';
+import type { ZeekInput } from '../zeek/websocket-client.js';
+import { MitigationPolicy, type MitigationOptions } from '../response/mitigation-policy.js';
+import { ScoreFileWriter } from '../sinks/score-file.js';
+import { RecordScorer, type ScoredRecord, type ScorerOptions } from './record-scorer.js';
+import { emptyOutcome, scoreLiveBatch, type BatchOutcome, type LiveBatch } from './live-batch.js';
+import { LiveScoringService, type ScoringEngine, type ZeekConnection } from './live-scoring.js';
+import { originatorOf } from './scoring-pool.js';
+import { packAnomalies, packRecords, unpackAnomalies, unpackRecords } from './batch-transfer.js';
 
 /** Made-up records per stream and their batch size: enough calls for V8 to optimise the hot functions. */
 export const WARM_UP_RECORDS = 2000;
@@ -59,4 +69,69 @@ export async function warmUpScoring(modelFiles: readonly string[], scorer: Parti
     }
   }
   return scored;
+}
+
+/** Made-up batches per stream for warmUpAnswering: every record of them is answered as an anomaly. */
+export const WARM_UP_ANSWER_BATCHES = 24;
+
+/** An anomaly as the scorer reports one, made up from a warm-up record's index. */
+function madeUpAnomaly(stream: LogStream, i: number, originator: string): ScoredRecord {
+  return {
+    ts: 1_700_000_000 + i * 0.37, uid: `Cwarm${i}`, stream, origH: originator, origP: 1024 + i,
+    respH: `192.0.2.${1 + (i % 50)}`, respP: 443, proto: 'tcp', score: 2 + (i % 10) / 10, threshold: 1, probability: 1e-6,
+    anomalous: true, top: [{ feature: 'warm_up', says: `made-up record ${i} of the warm-up`, error: 1 }], model: 'warm-up',
+  };
+}
+
+/** Stands in for the scoring engine: each record becomes an anomaly, through the pool's packing both ways. */
+class AnswerEverythingEngine implements ScoringEngine {
+  async submit(batch: LiveBatch): Promise<BatchOutcome> {
+    const records = unpackRecords(packRecords(batch.records));
+    const outcome = emptyOutcome();
+    const anomalies = records.map((json, i) => madeUpAnomaly(batch.stream, i, originatorOf(json)));
+    outcome.anomalies = unpackAnomalies(packAnomalies(anomalies));
+    outcome.scored = anomalies.length;
+    return outcome;
+  }
+  async reload(): Promise<string[]> {
+    return [];
+  }
+  async close(): Promise<void> {}
+}
+
+/**
+ * Runs a throwaway LiveScoringService over made-up log_records frames (decoded as the client decodes them)
+ * whose every record is an anomaly: answers are encoded and dropped, score lines go to the null device and the
+ * mitigation policy is a throwaway copy. The main thread's side of a cold start (frame decoding, answers)
+ * is then compiled before Zeek's first batch. Returns how many answers were encoded.
+ */
+export async function warmUpAnswering(topicPrefix: string, mitigation: Partial<MitigationOptions> = {}): Promise<number> {
+  const inputs: ZeekInput[] = [];
+  for (const module of LOG_MODULES) {
+    const stream = streamOfModule(module);
+    const topic = `${topicPrefix}/logs/0/${stream}`;
+    for (let b = 0; b < WARM_UP_ANSWER_BATCHES; b++) {
+      const records = Array.from({ length: WARM_UP_BATCH }, (_, k) => warmUpRecord(stream, b * WARM_UP_BATCH + k));
+      const frame = encodeEventMessage(topic, logRecordsEvent({ node: 'warm-up', stream, seq: b * WARM_UP_BATCH, records }), { realStyle: 'fixed6', stringStyle: 'zeek' });
+      const message = parseServerMessage(frame);
+      if (message.type === 'data-message') inputs.push({ kind: 'log_records', topic, ...readLogRecordsEvent(brokerToEvent(message.data)) });
+    }
+  }
+  let answers = 0;
+  const connection: ZeekConnection = {
+    next: async () => inputs.shift(),
+    publish: (topic, event) => {
+      answers += encodeEventMessage(topic, event).length > 0 ? 1 : 0;
+      return true;
+    },
+    flush: async () => {},
+    corked: (publishAll) => publishAll(),
+  };
+  const writer = new ScoreFileWriter(os.devNull);
+  try {
+    await new LiveScoringService(connection, new AnswerEverythingEngine(), writer, new MitigationPolicy(mitigation), { topicPrefix }).run();
+  } finally {
+    await writer.close();
+  }
+  return answers;
 }

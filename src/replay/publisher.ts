@@ -1,10 +1,13 @@
 // Replays log entries the way the Zeek package publishes them: to_json strings batched per (shard, stream),
 // AutoZeekWatch::log_records to autozeekwatch/logs/<shard>/<stream>, at a set rate, then end_of_input per shard.
 import type { LogEntry, LogStream } from '../zeek/record.js';
-import { DEFAULT_TOPIC_PREFIX, endOfInputEvent, endTopic, logRecordsEvent, logsTopic } from '../zeek/broker-contract.js';
+import {
+  DEFAULT_TOPIC_PREFIX, encodeLogRecordsMessage, endOfInputEvent, endTopic, logRecordsEvent, logsTopic,
+} from '../zeek/broker-contract.js';
+import { encodeStringElement } from '../zeek/broker-json.js';
 import { toLiveJson } from './live-json.js';
 import { shardOf } from './shard.js';
-import type { ZeekWebSocketServer } from './zeek-server.js';
+import { ZEEK_ENCODING, type ZeekWebSocketServer } from './zeek-server.js';
 
 export interface PublisherOptions {
   /** the `node` argument (default `zeek`, a standalone Zeek) */
@@ -20,6 +23,8 @@ export interface PublisherOptions {
   readonly topicPrefix?: string;
   /** pause while this many bytes wait in the server's send buffers (default 8 MiB) */
   readonly highWaterBytes?: number;
+  /** called just before each log_records batch goes out, with its to_json strings (a benchmark times them) */
+  readonly onBatchPublish?: (records: readonly string[]) => void;
 }
 
 export interface PublishStats {
@@ -42,6 +47,8 @@ export interface LiveRecord {
   readonly originator: string;
   /** the record's `ts`: Zeek's network time when it is published */
   readonly ts: number | undefined;
+  /** `json` as a Broker string value the way Zeek writes it (see preEncodeLiveRecord); encoded when sent if absent */
+  readonly encoded?: string;
 }
 
 /** Renders a log entry once, for publishing later. */
@@ -56,6 +63,14 @@ export function renderLiveRecord(entry: LogEntry): LiveRecord {
   };
 }
 
+/**
+ * Adds the record's Broker encoding, so publishing it later only joins text: a replay that measures the
+ * sidecar encodes before it starts the clock (in Zeek the encoding is C++ on Zeek's own cores).
+ */
+export function preEncodeLiveRecord(record: LiveRecord): LiveRecord {
+  return { ...record, encoded: encodeStringElement(record.json, ZEEK_ENCODING.stringStyle) };
+}
+
 function isLiveRecord(entry: LogEntry | LiveRecord): entry is LiveRecord {
   return typeof (entry as LiveRecord).json === 'string';
 }
@@ -64,6 +79,8 @@ interface PendingBatch {
   readonly shard: number;
   readonly stream: LogStream;
   readonly records: string[];
+  /** the records' Broker encodings, while every record of the batch has one */
+  encoded: string[] | undefined;
   readonly firstAt: number;
 }
 
@@ -94,37 +111,54 @@ export class LogRecordPublisher {
     const rate = this.options.ratePerSecond ?? 0;
     const started = performance.now();
     let sent = 0;
+    const publishOne = async (entry: LogEntry | LiveRecord): Promise<void> => {
+      const wait = started + (sent / rate) * 1000 - performance.now();
+      if (wait > 0) {
+        this.flushDue(performance.now() + wait);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      if (this.addToBatch(entry)) await this.server.drain();
+      sent++;
+      this.flushDue(performance.now());
+    };
+    if (Symbol.iterator in entries) {
+      // an array of records: at full speed, wait only for back-pressure, not one promise per record
+      for (const entry of entries) {
+        if (signal?.aborted) break;
+        if (rate > 0) await publishOne(entry);
+        else if (this.addToBatch(entry)) await this.server.drain();
+      }
+      return;
+    }
     for await (const entry of entries) {
       if (signal?.aborted) break;
-      if (rate > 0) {
-        const wait = started + (sent / rate) * 1000 - performance.now();
-        if (wait > 0) {
-          this.flushDue(performance.now() + wait);
-          await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-      }
-      await this.add(entry);
-      sent++;
-      if (rate > 0) this.flushDue(performance.now());
+      if (rate > 0) await publishOne(entry);
+      else if (this.addToBatch(entry)) await this.server.drain();
     }
   }
 
   /** Adds one entry (rendered now unless it already is) to its batch; sends the batch when full. */
   async add(entry: LogEntry | LiveRecord): Promise<void> {
+    if (this.addToBatch(entry)) await this.server.drain();
+  }
+
+  /** add() without waiting: true when a batch went out and the server's send buffers are over the high-water mark. */
+  private addToBatch(entry: LogEntry | LiveRecord): boolean {
     const live = isLiveRecord(entry) ? entry : renderLiveRecord(entry);
     const shard = shardOf(live.originator, this.options.shards ?? 1);
     const key = `${shard}/${live.stream}`;
     let batch = this.batches.get(key);
     if (batch === undefined) {
-      batch = { shard, stream: live.stream, records: [], firstAt: performance.now() };
+      batch = { shard, stream: live.stream, records: [], encoded: [], firstAt: performance.now() };
       this.batches.set(key, batch);
     }
     batch.records.push(live.json);
+    if (live.encoded !== undefined) batch.encoded?.push(live.encoded);
+    else batch.encoded = undefined;
     if (live.ts !== undefined && live.ts > this.networkTime) this.networkTime = live.ts;
-    if (batch.records.length >= (this.options.batchSize ?? 50)) {
-      this.send(key, batch);
-      if (this.server.bufferedAmount > (this.options.highWaterBytes ?? 8 * 2 ** 20)) await this.server.drain();
-    }
+    if (batch.records.length < (this.options.batchSize ?? 50)) return false;
+    this.send(key, batch);
+    return this.server.bufferedAmount > (this.options.highWaterBytes ?? 8 * 2 ** 20);
   }
 
   /** Sends the batches whose interval ends by `now` (performance.now() time). */
@@ -148,7 +182,10 @@ export class LogRecordPublisher {
     const topic = logsTopic(batch.shard, batch.stream, this.options.topicPrefix ?? DEFAULT_TOPIC_PREFIX);
     const seq = this.nextSeq.get(topic) ?? 0;
     this.nextSeq.set(topic, seq + batch.records.length);
-    const receivers = this.server.publish(topic, logRecordsEvent({ node: this.node, stream: batch.stream, seq, records: batch.records }));
+    this.options.onBatchPublish?.(batch.records);
+    const receivers = batch.encoded !== undefined
+      ? this.server.publishEncoded(topic, encodeLogRecordsMessage(topic, { node: this.node, stream: batch.stream, seq }, batch.encoded, ZEEK_ENCODING))
+      : this.server.publish(topic, logRecordsEvent({ node: this.node, stream: batch.stream, seq, records: batch.records }));
     this.stats.batches++;
     this.stats.records += batch.records.length;
     if (receivers === 0) this.stats.recordsUnheard += batch.records.length;

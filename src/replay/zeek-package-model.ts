@@ -21,7 +21,7 @@ export interface PackageModelOptions {
   readonly mitigationEnabled?: boolean;
   /** AutoZeekWatch::never_block, CIDRs such as 10.0.0.0/8 or 2001:db8::/32 */
   readonly neverBlock?: readonly string[];
-  /** AutoZeekWatch::notice_suppression in seconds (default 3600, Zeek's Notice::default_suppression_interval) */
+  /** AutoZeekWatch::notice_suppression in seconds (default 600, as in zeek-scripts/main.zeek) */
   readonly noticeSuppressionSeconds?: number;
 }
 
@@ -36,7 +36,13 @@ export interface AnomalyLogLine {
   readonly score: number;
   readonly threshold: number;
   readonly summary: string;
+  /** the node that handled the answer: "zeek" standalone */
+  readonly node: string;
 }
+
+/** response.zeek's reasons for refusing a mitigate, word for word (a test reads them from the script). */
+export const REFUSED_MITIGATION_DISABLED = 'mitigation is disabled (AutoZeekWatch::mitigation_enabled=F)';
+export const REFUSED_NEVER_BLOCK = 'the address is in AutoZeekWatch::never_block';
 
 export interface NoticeLine {
   readonly ts: number;
@@ -111,7 +117,7 @@ export class ZeekPackageModel {
     const resp = typeof a.responder.port === 'string' ? { port: Number(a.responder.port.split('/')[0]), proto: a.responder.port.split('/')[1]! } : a.responder.port;
     const line: AnomalyLogLine = {
       ts, uid: a.uid, 'id.orig_h': a.originator.host, 'id.orig_p': origPort, 'id.resp_h': a.responder.host,
-      'id.resp_p': resp.port, stream: a.stream, score: a.score, threshold: a.threshold, summary: a.summary,
+      'id.resp_p': resp.port, stream: a.stream, score: a.score, threshold: a.threshold, summary: a.summary, node: 'zeek',
     };
     this.anomalyLog.push(line);
     this.lines.push(`autozeekwatch.log: ${JSON.stringify(line)}`);
@@ -133,9 +139,9 @@ export class ZeekPackageModel {
     const entity = `${m.address}/${isIP(m.address) === 6 ? 128 : 32}`;
     let action: NetControlAction;
     if (!this.options.mitigationEnabled) {
-      action = { ts, action: 'refused', entity, reason: 'mitigation disabled (AutoZeekWatch::mitigation_enabled=F)', location: m.reason };
+      action = { ts, action: 'refused', entity, reason: REFUSED_MITIGATION_DISABLED, location: m.reason };
     } else if (this.neverBlock.check(m.address, isIP(m.address) === 6 ? 'ipv6' : 'ipv4')) {
-      action = { ts, action: 'refused', entity, reason: 'address in AutoZeekWatch::never_block', location: m.reason };
+      action = { ts, action: 'refused', entity, reason: REFUSED_NEVER_BLOCK, location: m.reason };
     } else if ((this.blockedUntil.get(m.address) ?? -Infinity) > ts) {
       action = { ts, action: 'already_blocked', entity, location: m.reason };
     } else {
@@ -147,13 +153,13 @@ export class ZeekPackageModel {
     }
     this.netControl.push(action);
     this.lines.push(`netcontrol: ${JSON.stringify(action)}`);
-    // response.zeek raises a notice for each block made and each refusal, suppressed per address
-    if (action.action === 'already_blocked') return;
+    // response.zeek raises a notice for each refusal and each drop NetControl accepted (catch-and-release accepts a
+    // host it already holds and returns the same block), suppressed per address
     const note = action.action === 'refused' ? NOTICE_MITIGATION_REFUSED : NOTICE_HOST_BLOCKED;
     if (!this.admitNotice(note, m.address, ts)) return;
     const msg = action.action === 'refused'
       ? `not blocking ${m.address} (score ${m.score.toFixed(3)}): ${action.reason}`
-      : `blocked ${m.address} ${action.action === 'drop_address' ? `for ${action.expire} secs` : 'with catch-and-release'} (score ${m.score.toFixed(3)})`;
+      : `blocked ${m.address} ${m.durationSeconds > 0 ? `for ${zeekInterval(m.durationSeconds)}` : 'with catch-and-release'} (score ${m.score.toFixed(3)})`;
     const notice: NoticeLine = {
       ts, uid: '', 'id.orig_h': '', 'id.orig_p': 0, 'id.resp_h': '', 'id.resp_p': 0, proto: '', note, msg, sub: m.reason,
       src: m.address, dst: '', p: 0, actions: ['Notice::ACTION_LOG'], suppress_for: this.suppressFor(),
@@ -178,4 +184,22 @@ export class ZeekPackageModel {
     if (suppressFor > 0) this.suppressedUntil.set(key, ts + suppressFor);
     return true;
   }
+}
+
+/**
+ * An interval as Zeek's fmt("%s") writes it: whole days, hrs, mins and secs, each as a double with its unit,
+ * plural unless 1 (600 s is "10.0 mins", as the 8.2.2 transcript shows; 90 s is "1.0 min 30.0 secs").
+ */
+export function zeekInterval(seconds: number): string {
+  if (seconds === 0) return '0 secs';
+  const units: [number, string][] = [[86400, 'day'], [3600, 'hr'], [60, 'min'], [1, 'sec'], [1e-3, 'msec'], [1e-6, 'usec']];
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [size, name] of units) {
+    const whole = Math.trunc(rest / size);
+    if (whole === 0) continue;
+    parts.push(`${whole.toFixed(1)} ${name}${Math.abs(whole) === 1 ? '' : 's'}`);
+    rest -= whole * size;
+  }
+  return parts.length > 0 ? parts.join(' ') : `${seconds} secs`;
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import {
   BrokerJsonError, brokerToEvent, decodeBrokerData, encodeAck, encodeError, encodeEventMessage,
-  parseJsonKeepingNumbers, type BrokerEvent,
+  parseJsonKeepingNumbers, type BrokerEvent, type EncodeOptions,
 } from '../zeek/broker-json.js';
 import { CONTRACT_EVENTS, argumentMismatch, controlTopic, type ParameterType } from '../zeek/broker-contract.js';
 import { WEBSOCKET_PATH, zeekWebSocketUrl } from '../zeek/websocket-client.js';
@@ -20,6 +20,9 @@ export const ERROR_NOT_A_STRING = 'individual subscription not a string';
 export const ERROR_DECODE = 'failed to decode JSON object';
 export const ERROR_NO_TOPIC = 'no topic in top-level JSON object';
 export const ERROR_CREATE_EVENT = 'failed to create Zeek event';
+
+/** How Zeek encodes what it publishes: reals with `%f`, strings with only its own eight escapes. */
+export const ZEEK_ENCODING: EncodeOptions = { realStyle: 'fixed6', stringStyle: 'zeek' };
 
 const APPLICATION_NAME_PATTERN = /^[-/_.=:*@a-zA-Z0-9]+$/;
 
@@ -164,7 +167,17 @@ export class ZeekWebSocketServer extends EventEmitter {
   publish(topic: string, event: BrokerEvent): number {
     const receivers = this.subscribersOf(topic);
     if (receivers.length === 0) return 0;
-    const frame = encodeEventMessage(topic, event, { realStyle: 'fixed6', stringStyle: 'zeek' });
+    const frame = encodeEventMessage(topic, event, ZEEK_ENCODING);
+    for (const c of receivers) c.ws.send(frame);
+    return receivers.length;
+  }
+
+  /**
+   * Publishes a data message already encoded as Zeek encodes it (see encodeLogRecordsMessage) to the
+   * subscribers of `topic`; returns the number of receivers. A replay encodes before it starts the clock.
+   */
+  publishEncoded(topic: string, frame: string): number {
+    const receivers = this.subscribersOf(topic);
     for (const c of receivers) c.ws.send(frame);
     return receivers.length;
   }
@@ -335,7 +348,7 @@ export class ZeekWebSocketServer extends EventEmitter {
     this.received.push(received);
     this.emit('event', received);
     // other clients subscribed to the topic get it too, never the sender
-    const frame = encodeEventMessage(topic, event, { realStyle: 'fixed6', stringStyle: 'zeek' });
+    const frame = encodeEventMessage(topic, event, ZEEK_ENCODING);
     for (const other of this.subscribersOf(topic)) if (other !== connection) other.ws.send(frame);
   }
 }

@@ -118,8 +118,9 @@ export class SidecarMetrics {
     this.scoreRatio.add(streamLabel(stream), counts, sum);
   }
 
-  anomaly(stream: LogStream): void {
-    this.anomalies.inc({ stream: streamLabel(stream) });
+  /** `count` anomalies of one stream (a batch's at once: one labelled increment instead of one per record). */
+  anomaly(stream: LogStream, count = 1): void {
+    if (count > 0) this.anomalies.inc({ stream: streamLabel(stream) }, count);
   }
 
   noticeSent(stream: LogStream): void {

@@ -1,8 +1,8 @@
 // The events and topics between the AutoZeekWatch Zeek package and the sidecar (DESIGN.md "The contract"):
 // their exact Zeek types, builders for the sidecar's answers and typed readers for what arrives.
 import {
-  BrokerJsonError, address, count, port, real, string, timespan, vector,
-  type BrokerData, type BrokerDataType, type BrokerEvent, type PortValue,
+  BrokerJsonError, address, count, encodeEventMessage, port, real, string, timespan, vector,
+  type BrokerData, type BrokerDataType, type BrokerEvent, type EncodeOptions, type PortValue,
 } from './broker-json.js';
 
 export const ZEEK_MODULE = 'AutoZeekWatch';
@@ -137,6 +137,19 @@ export function logRecordsEvent(batch: LogRecordsBatch): BrokerEvent {
     name: EVENT_LOG_RECORDS,
     args: [string(batch.node), string(batch.stream), count(batch.seq), vector(batch.records.map((r) => string(r)))],
   };
+}
+
+/**
+ * The data message of logRecordsEvent(batch) on `topic`, from records already encoded one by one with
+ * encodeStringElement: the same text encodeEventMessage writes for the event, built by joining.
+ */
+export function encodeLogRecordsMessage(
+  topic: string, batch: Omit<LogRecordsBatch, 'records'>, encodedRecords: readonly string[], options: EncodeOptions = {},
+): string {
+  const head = encodeEventMessage(topic, logRecordsEvent({ ...batch, records: [] }), options);
+  // the empty records vector is the last value of the message: `[]` followed by the closing brackets
+  const at = head.lastIndexOf('[]');
+  return `${head.slice(0, at)}[${encodedRecords.join(',')}]${head.slice(at + 2)}`;
 }
 
 /** `AutoZeekWatch::end_of_input(node)`: the pcap ended; answer what is left, then sidecar_done. */

@@ -238,6 +238,14 @@ function encodePayload(value: BrokerData, options: EncodeOptions, path: string):
   }
 }
 
+/**
+ * One Broker string value as JSON text, exactly as encodeBrokerData writes it. A replay encodes its records
+ * once with this before it starts the clock, as Zeek's own encoding costs the sidecar's cores nothing.
+ */
+export function encodeStringElement(text: string, style: 'json' | 'zeek' = 'json'): string {
+  return `{"@data-type":"string","data":${encodeString(text, style)}}`;
+}
+
 /** Elements of a vector or set; a batch of strings (log_records) skips the per-element path text. */
 function encodeElements(elements: readonly BrokerData[], options: EncodeOptions, path: string): string {
   const strings = options.stringStyle ?? 'json';
@@ -245,9 +253,7 @@ function encodeElements(elements: readonly BrokerData[], options: EncodeOptions,
   for (let i = 0; i < elements.length; i++) {
     const element = elements[i]!;
     if (i > 0) out += ',';
-    out += element.type === 'string'
-      ? `{"@data-type":"string","data":${encodeString(element.value, strings)}}`
-      : encodeBrokerData(element, options, `${path}[${i}]`);
+    out += element.type === 'string' ? encodeStringElement(element.value, strings) : encodeBrokerData(element, options, `${path}[${i}]`);
   }
   return `${out}]`;
 }
@@ -462,7 +468,7 @@ export function decodeBrokerData(json: unknown, path = ''): BrokerData {
     case 'port': return { type: 'port', value: parsePort(asString(data, path, tag), path) };
     case 'vector':
     case 'set':
-      return { type: tag, value: asArray(data, path, tag).map((v, i) => decodeBrokerData(v, `${path}[${i}]`)) };
+      return { type: tag, value: decodeElements(asArray(data, path, tag), path) };
     case 'table':
       return {
         type: 'table',
@@ -474,6 +480,23 @@ export function decodeBrokerData(json: unknown, path = ''): BrokerData {
     default:
       throw new BrokerJsonError('unknown-data-type', path, `@data-type ${JSON.stringify(tag).slice(0, 60)}`);
   }
+}
+
+/**
+ * Elements of a vector or set. A string element (every record of a log_records batch) is decoded in place:
+ * the same checks as decodeBrokerData, without building its path text unless it is refused.
+ */
+function decodeElements(elements: unknown[], path: string): BrokerData[] {
+  const out = new Array<BrokerData>(elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i];
+    if (isObject(element) && element['@data-type'] === 'string' && typeof element.data === 'string') {
+      out[i] = { type: 'string', value: element.data };
+    } else {
+      out[i] = decodeBrokerData(element, `${path}[${i}]`);
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -24,14 +24,19 @@ export function parseLiveRecord(json: string, where: RecordSource, stream?: LogS
   const parsed = parseJsonObject(json, where);
   const record: ZeekRecord = {};
   flattenInto(record, parsed, '', 0, where, true);
-  // a crafted "\ud800" escape survives the text check above and only shows after parsing
+  // a crafted "\ud800" escape survives the text check above and only shows after parsing; without a `\u`
+  // escape in the text, every parsed character was already in the checked text (a third of the parse time)
+  if (json.indexOf('\\u') !== -1) checkNoLoneSurrogate(record, where);
+  normaliseTs(record, where);
+  if (stream !== undefined) checkFieldKinds(record, stream, where);
+  return record;
+}
+
+function checkNoLoneSurrogate(record: ZeekRecord, where: RecordSource): void {
   for (const key of Object.keys(record)) {
     const value = record[key];
     if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value))) {
       throw new ZeekLogParseError('invalid-utf8', 'value holds a lone surrogate', { ...where, field: key });
     }
   }
-  normaliseTs(record, where);
-  if (stream !== undefined) checkFieldKinds(record, stream, where);
-  return record;
 }

@@ -3,12 +3,12 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { warmUpRecord, warmUpScoring, WARM_UP_RECORDS } from '../../src/pipeline/warm-up.js';
+import { WARM_UP_ANSWER_BATCHES, warmUpAnswering, warmUpRecord, warmUpScoring, WARM_UP_RECORDS } from '../../src/pipeline/warm-up.js';
 import { ScoringPool } from '../../src/pipeline/scoring-pool.js';
 import { modelPath } from '../../src/model/model-file.js';
 import { parseLiveRecord } from '../../src/zeek/index.js';
 import { toLiveJson } from '../../src/replay/live-json.js';
-import { LOG_STREAMS } from '../../src/zeek/record.js';
+import { LOG_MODULES, LOG_STREAMS } from '../../src/zeek/record.js';
 import { mixedEntries, tempDir, trainFixtureModels } from '../serve/serve-helpers.js';
 
 describe('warm-up', function () {
@@ -31,6 +31,13 @@ describe('warm-up', function () {
         expect(record['id.resp_p'], stream).to.be.a('number');
       }
     }
+  });
+
+  it('decodes every made-up frame of every stream and answers each of its records, mitigation requests included', async () => {
+    const answers = LOG_MODULES.length * WARM_UP_ANSWER_BATCHES * 50;
+    expect(await warmUpAnswering('autozeekwatch')).to.equal(answers);
+    // an enabled, non-dry-run policy also asks to block the made-up hosts: those requests are encoded and dropped too
+    expect(await warmUpAnswering('autozeekwatch', { enabled: true, dryRun: false, level: 1, maxBlocksPerMinute: 1000 })).to.be.greaterThan(answers);
   });
 
   it('scores every made-up record of each model', async () => {

@@ -1,6 +1,6 @@
 // The replay publisher feeds a real client like the package would, and the package model logs the answers.
 import { expect } from 'chai';
-import { LogRecordPublisher, renderLiveRecord } from '../../src/replay/publisher.js';
+import { LogRecordPublisher, preEncodeLiveRecord, renderLiveRecord } from '../../src/replay/publisher.js';
 import { toLiveJson } from '../../src/replay/live-json.js';
 import { ZeekPackageModel } from '../../src/replay/zeek-package-model.js';
 import { shardOf } from '../../src/replay/shard.js';
@@ -93,6 +93,35 @@ describe('replay: publisher', () => {
     await server.close();
   });
 
+  it('publishes pre-encoded records (alone or mixed with others in a batch) as the same batches, and reports each batch before it goes out', async () => {
+    const server = await startEmulator();
+    const client = new ZeekWebSocketClient({ url: server.url, topics: [logsSubscription()] });
+    await client.connect();
+    const entries = Array.from({ length: 10 }, (_, i) => conn(i, `10.0.0.${i % 3}`));
+    entries[4]!.record.uid = 'C"quoted\u0001';
+    const received = async (items: Parameters<LogRecordPublisher['publishAll']>[0]): Promise<{ inputs: ZeekInput[]; reported: string[][] }> => {
+      const reported: string[][] = [];
+      const publisher = new LogRecordPublisher(server, { batchSize: 4, onBatchPublish: (records) => reported.push([...records]) });
+      await publisher.publishAll(items);
+      await publisher.finish();
+      const inputs: ZeekInput[] = [];
+      for (let x = await client.next(); x && x.kind === 'log_records'; x = await client.next()) inputs.push(x);
+      return { inputs, reported };
+    };
+    const plain = await received(entries);
+    const rendered = entries.map(renderLiveRecord);
+    const encoded = await received(rendered.map(preEncodeLiveRecord));
+    const mixed = await received(rendered.map((r, i) => (i % 3 === 0 ? preEncodeLiveRecord(r) : r)));
+    expect(plain.inputs.map((x) => x.kind === 'log_records' && x.records.length)).to.deep.equal([4, 4, 2]);
+    expect(encoded.inputs).to.deep.equal(plain.inputs);
+    expect(mixed.inputs).to.deep.equal(plain.inputs);
+    const batches = plain.inputs.map((x) => (x.kind === 'log_records' ? [...x.records] : []));
+    for (const run of [plain, encoded, mixed]) expect(run.reported).to.deep.equal(batches);
+    expect(batches.flat()[4]).to.include('C\\"quoted\\\\x01');
+    await client.close();
+    await server.close();
+  });
+
   it('counts records no sidecar heard, as Zeek loses them', async () => {
     const server = await startEmulator();
     const publisher = new LogRecordPublisher(server, { batchSize: 2 });
@@ -149,8 +178,8 @@ describe('replay: what the Zeek package would log', () => {
       ['AutoZeekWatch::Host_Blocked', '192.168.56.1'],
       ['AutoZeekWatch::Host_Blocked', '2001:db9::1'],
     ]);
-    expect(on.notices[3]!.msg).to.equal('blocked 2001:db9::1 for 3600 secs (score 0.900)');
-    expect(off.notices[0]!.msg).to.match(/^not blocking 192\.168\.56\.1 \(score 0\.900\): mitigation disabled/);
+    expect(on.notices[3]!.msg).to.equal('blocked 2001:db9::1 for 1.0 hr (score 0.900)');
+    expect(off.notices[0]!.msg).to.match(/^not blocking 192\.168\.56\.1 \(score 0\.900\): mitigation is disabled/);
     expect(() => new ZeekPackageModel({ neverBlock: ['10.0.0.0/40'] })).to.throw(/not a subnet/);
   });
 

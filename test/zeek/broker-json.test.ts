@@ -2,15 +2,16 @@
 import { expect } from 'chai';
 import {
   BrokerJsonError, BROKER_DATA_TYPES, address, boolean, brokerToEvent, count, decodeBrokerData, encodeBrokerData,
-  encodeDataMessage, encodeError, encodeEventMessage, encodeHandshake, enumValue, eventToBroker, formatReal,
+  encodeDataMessage, encodeError, encodeEventMessage, encodeHandshake, encodeStringElement, enumValue, eventToBroker, formatReal,
   formatTimespan, formatTimestamp, integer, none, parseJsonKeepingNumbers, parseServerMessage, parseTimespan,
   parseTimestamp, port, real, repairZeekJson, set, string, subnet, table, timespan, timestamp, vector,
-  type BrokerData, type BrokerEvent,
+  type BrokerData, type BrokerEvent, type EncodeOptions,
 } from '../../src/zeek/broker-json.js';
 import {
   CLIENT_ECHO_PREFIX, CLIENT_INTEGER_FOR_COUNT_PREFIX, CLIENT_REAL_WITHOUT_POINT_PREFIX, CLIENT_STOP,
   CLIENT_UNKNOWN_EVENT_PREFIX, CLIENT_WRONG_ARG_COUNT, ZEEK_ACK, ZEEK_ECHOED_EVENT, ZEEK_SAMPLE_EVENT,
 } from '../zeek-emulator/transcript-frames.js';
+import { encodeLogRecordsMessage, logRecordsEvent, readLogRecordsEvent } from '../../src/zeek/broker-contract.js';
 
 /** One value of every type, as the real probe's AZW::echo arguments. */
 const EVERY_TYPE: BrokerData[] = [
@@ -226,5 +227,40 @@ describe('broker-json: events and messages', () => {
     expect(parsed.escaped).to.equal('a"bé');
     expect(parsed.n.map((x) => [x.literal, x.value])).to.deep.equal([['1', 1], ['-2.50', -2.5], ['3e2', 300]]);
     expect(() => parseJsonKeepingNumbers('{"a":01}')).to.throw(BrokerJsonError);
+  });
+
+  it('reads vectors of strings element by element, and names the element that is refused', () => {
+    const records = ['{"ts":1}', 'a"b\\c', ''];
+    const json = { '@data-type': 'vector', data: [...records.map((r) => ({ '@data-type': 'string', data: r })), { '@data-type': 'count', data: 3 }] };
+    expect(decodeBrokerData(json)).to.deep.equal(vector([...records.map((r) => string(r)), count(3)]));
+    for (const [bad, reason] of [
+      [{ '@data-type': 'string', data: 5 }, 'wrong-type'],
+      [{ '@data-type': 'string' }, 'missing-field'],
+      ['just text', 'not-an-object'],
+      [{ '@data-type': 'strings', data: 'x' }, 'unknown-data-type'],
+    ] as const) {
+      const error = errorOf(() => decodeBrokerData({ '@data-type': 'vector', data: [{ '@data-type': 'string', data: 'ok' }, bad] }, 'data'));
+      expect([error.reason, error.path]).to.deep.equal([reason, 'data[1]']);
+    }
+  });
+
+  it('encodes a string element alone exactly as inside any Broker value, in both string styles', () => {
+    for (const text of ['plain', 'a"b\\c', 'ctl\u0001\u000b', 'lone \ud800', '']) {
+      expect(encodeStringElement(text)).to.equal(encodeBrokerData(string(text)));
+      expect(encodeStringElement(text, 'zeek')).to.equal(encodeBrokerData(string(text), { stringStyle: 'zeek' }));
+    }
+  });
+
+  it('joins pre-encoded records into the same log_records frame the event encoder writes', () => {
+    const zeekStyle: EncodeOptions = { realStyle: 'fixed6', stringStyle: 'zeek' };
+    for (const records of [[], ['{"ts":1.0,"uid":"C1"}'], ['{"q":"[]"}', 'ctl\u0001', '{"a":[]}']]) {
+      const batch = { node: 'worker-[]-1', stream: 'dns', seq: 41 };
+      for (const style of [{}, zeekStyle] as EncodeOptions[]) {
+        const joined = encodeLogRecordsMessage('autozeekwatch/logs/0/dns', batch, records.map((r) => encodeStringElement(r, style.stringStyle)), style);
+        expect(joined).to.equal(encodeEventMessage('autozeekwatch/logs/0/dns', logRecordsEvent({ ...batch, records }), style));
+      }
+      const parsed = parseServerMessage(encodeLogRecordsMessage('t', batch, records.map((r) => encodeStringElement(r))));
+      expect(parsed.type === 'data-message' && readLogRecordsEvent(brokerToEvent(parsed.data))).to.deep.equal({ ...batch, records });
+    }
   });
 });

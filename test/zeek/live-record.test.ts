@@ -27,6 +27,8 @@ describe('zeek/live-record', () => {
     ['invalid JSON (raw control byte, as Zeek can send)', '{"ts":1,"query":"a\u0001b', 'invalid-json', undefined],
     ['a lone surrogate in the text', '{"ts":1,"q":"\ud800"}', 'invalid-utf8', undefined],
     ['an escaped lone surrogate', '{"ts":1,"q":"\\ud800"}', 'invalid-utf8', 'q'],
+    ['an escaped lone surrogate in a field name', '{"ts":1,"\\udc00x":1}', 'invalid-utf8', '\udc00x'],
+    ['an escaped lone surrogate after an escaped backslash', '{"ts":1,"q":"\\\\\\ud800"}', 'invalid-utf8', 'q'],
     ['a string ts', '{"ts":"now"}', 'bad-ts', 'ts'],
     ['a port out of range', '{"ts":1,"id":{"orig_p":{"port":70000,"proto":"tcp"}}}', 'bad-value', 'id.orig_p'],
     ['a string duration in conn', '{"ts":1,"duration":"8.0 secs 219.0 msecs"}', 'bad-value', 'duration'],
@@ -48,6 +50,11 @@ describe('zeek/live-record', () => {
       expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
     });
   }
+
+  it('reads escaped surrogate pairs and escaped backslashes before a u as the text they stand for', () => {
+    const record = parseLiveRecord('{"ts":1,"q":"\\ud83d\\ude00","path":"C:\\\\users"}', where);
+    expect(record).to.include({ q: '\u{1f600}', path: 'C:\\users' });
+  });
 
   it('refuses a record longer than the cap without parsing it', () => {
     expect(() => parseLiveRecord(`{"ts":1,"q":"${'a'.repeat(1 << 20)}"}`, where)).to.throw().with.property('reason', 'line-too-long');
