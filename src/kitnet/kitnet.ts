@@ -209,22 +209,32 @@ export class KitNET {
     // the per-autoencoder path: it leaves each autoencoder's x̂ and z behind for the reasons below
     const score = this.executeGathered(x);
     const autoencoderRmse = Float64Array.from(this.output!.input);
-    const features: ScoreExplanation['topFeatures'] = [];
-    for (let a = 0; a < this.ensemble.length; a++) {
+    // the `top` worst inputs, kept in order as they are found: objects are built for those only
+    const keep = Math.max(0, top);
+    const worst: { a: number; slot: number; index: number; error: number }[] = [];
+    for (let a = 0; a < this.ensemble.length && keep > 0; a++) {
       const ae = this.ensemble[a]!;
       for (let slot = 0; slot < ae.visible; slot++) {
         const index = this.mapIndices[this.mapOffsets[a]! + slot]!;
-        const lo = ae.lo[slot]!;
-        const hi = ae.hi[slot]!;
         const error = (ae.normalised[slot]! - ae.reconstruction[slot]!) ** 2;
-        const value = x[index]!;
-        const range = hi - lo;
-        const normalised = range > 0 ? (value - lo) / range : value === lo ? 0 : (value - lo) / ae.rangeDenominator(slot);
-        features.push({ index, name: names?.[index] ?? `f${index}`, error, normalised, value, lo, hi });
+        let at = worst.length;
+        // larger error first, then lower index (a stable order for ties)
+        while (at > 0 && (worst[at - 1]!.error < error || (worst[at - 1]!.error === error && worst[at - 1]!.index > index))) at--;
+        if (at >= keep) continue;
+        worst.splice(at, 0, { a, slot, index, error });
+        if (worst.length > keep) worst.pop();
       }
     }
-    features.sort((p, q) => q.error - p.error || p.index - q.index);
-    return { score, autoencoderRmse, topFeatures: features.slice(0, Math.max(0, top)) };
+    const topFeatures = worst.map(({ a, slot, index, error }) => {
+      const ae = this.ensemble[a]!;
+      const lo = ae.lo[slot]!;
+      const hi = ae.hi[slot]!;
+      const value = x[index]!;
+      const range = hi - lo;
+      const normalised = range > 0 ? (value - lo) / range : value === lo ? 0 : (value - lo) / ae.rangeDenominator(slot);
+      return { index, name: names?.[index] ?? `f${index}`, error, normalised, value, lo, hi };
+    });
+    return { score, autoencoderRmse, topFeatures };
   }
 
   /** The feature map (a copy): groups of input indices, one per ensemble autoencoder. Empty before it exists. */
