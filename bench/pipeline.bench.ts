@@ -1,5 +1,6 @@
 // End-to-end file pipeline: trains a CONN model on generated logs, then times `autozeekwatch score FILE --out FILE`
-// (readLogFile → RecordScorer → ScoreFileWriter) for conn JSON, TSV and TSV gzip, per stage, with RSS at 1× and 4× size.
+// (readLogFileBatches → RecordScorer → ScoreFileWriter, as the command runs) for conn JSON, TSV and TSV gzip, per stage,
+// with RSS at 1× and 4× size.
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
@@ -11,10 +12,10 @@ import { loadScoringModel } from '../src/model/loaded-model.js';
 import type { LoadedModel } from '../src/model/loaded-model.js';
 import { modelPath, saveModel } from '../src/model/model-file.js';
 import { RecordScorer } from '../src/pipeline/record-scorer.js';
-import { scoreInto } from '../src/pipeline/score-stream.js';
+import { scoreBatchesInto } from '../src/pipeline/score-stream.js';
 import { trainModule, type TrainPhase } from '../src/pipeline/train-module.js';
 import { ScoreFileWriter } from '../src/sinks/score-file.js';
-import { readLogFile } from '../src/zeek/log-file.js';
+import { readLogFile, readLogFileBatches } from '../src/zeek/log-file.js';
 import { ReadSummary } from '../src/zeek/read-summary.js';
 import type { ZeekRecord } from '../src/zeek/record.js';
 
@@ -36,8 +37,13 @@ function mib(bytes: number): string {
 /** Samples RSS every 16k records so a run's peak is seen without slowing it down. */
 class RssSampler {
   peak = process.memoryUsage.rss();
+  private nextAt = 0;
+  /** `count` is the running record total (records arrive in batches, so it jumps). */
   sample(count: number): void {
-    if ((count & 0x3fff) === 0) this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    if (count >= this.nextAt) {
+      this.nextAt = count + 0x4000;
+      this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    }
   }
 }
 
@@ -126,14 +132,15 @@ async function runStage(stage: Stage, file: string, modelFile: string, outFile: 
   if (stage === 'write') {
     const scorer = new RecordScorer([model]);
     const writer = new ScoreFileWriter(outFile);
-    const entries = (async function* () {
-      for await (const entry of readLogFile(file, { summary })) {
-        rss.sample(++records);
-        yield entry;
+    const batches = (async function* () {
+      for await (const entries of readLogFileBatches(file, { summary })) {
+        records += entries.length;
+        rss.sample(records);
+        yield entries;
       }
     })();
     try {
-      await scoreInto(entries, scorer, writer);
+      await scoreBatchesInto(batches, scorer, writer);
     } finally {
       await writer.close();
     }
@@ -142,22 +149,25 @@ async function runStage(stage: Stage, file: string, modelFile: string, outFile: 
     const scorer = new RecordScorer([model]);
     const buffer = new Float64Array(model.featurizer.width);
     let checksum = 0;
-    for await (const entry of readLogFile(file, { summary })) {
-      rss.sample(++records);
-      if (stage === 'featurize') {
-        model.featurizer.featurize(entry.record, buffer);
-        checksum += buffer[0]!;
-      } else if (stage === 'score') {
-        checksum += scorer.score(entry)?.score ?? 0;
-      } else {
-        checksum += entry.record['id.orig_p'] as number;
+    for await (const entries of readLogFileBatches(file, { summary })) {
+      records += entries.length;
+      rss.sample(records);
+      for (const entry of entries) {
+        if (stage === 'featurize') {
+          model.featurizer.featurize(entry.record, buffer);
+          checksum += buffer[0]!;
+        } else if (stage === 'score') {
+          checksum += scorer.score(entry)?.score ?? 0;
+        } else {
+          checksum += entry.record['id.orig_p'] as number;
+        }
       }
     }
     if (!Number.isFinite(checksum)) throw new Error('non-finite checksum');
   }
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  rss.sample(0);
+  rss.sample(Number.POSITIVE_INFINITY);
   if (summary.skipped !== 0) throw new Error(`${file}: ${summary.format()}`);
   return { records, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRss: rss.peak };
 }

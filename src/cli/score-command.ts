@@ -5,9 +5,9 @@ import { UsageError } from '../errors.js';
 import type { Command } from 'commander';
 import { loadModelSet } from '../pipeline/model-set.js';
 import { RecordScorer } from '../pipeline/record-scorer.js';
-import { scoreInto } from '../pipeline/score-stream.js';
+import { scoreBatchesInto } from '../pipeline/score-stream.js';
 import { ScoreFileWriter } from '../sinks/score-file.js';
-import { findLogFiles, readLogFile, ReadSummary } from '../zeek/index.js';
+import { findLogFiles, ReadSummary, readLogFileBatches } from '../zeek/index.js';
 import type { LogEntry, LogModule, LogStream } from '../zeek/record.js';
 import { addScoringOptions, parsePositiveInt } from './options.js';
 
@@ -36,7 +36,7 @@ export function registerScoreCommand(program: Command): void {
       const writer = new ScoreFileWriter(opts.out);
       const summary = new ReadSummary();
       try {
-        await scoreInto(entriesOf(paths, scorer.streams(), summary), scorer, writer);
+        await scoreBatchesInto(entryBatchesOf(paths, scorer.streams(), summary), scorer, writer);
       } finally {
         await writer.close();
       }
@@ -49,17 +49,22 @@ export function registerScoreCommand(program: Command): void {
     });
 }
 
-/** Records of every path in order: directories in zeekctl or plain layout, files as given. */
-export async function* entriesOf(paths: readonly string[], streams: readonly LogStream[], summary: ReadSummary): AsyncGenerator<LogEntry> {
+/** Records of every path in order, in read-sized batches: directories in zeekctl or plain layout, files as given. */
+export async function* entryBatchesOf(paths: readonly string[], streams: readonly LogStream[], summary: ReadSummary): AsyncGenerator<LogEntry[]> {
   for (const p of paths) {
     const info = await stat(p);
     if (info.isDirectory()) {
       const files = await findLogFiles(p, { streams });
       for (const stream of streams) {
-        for (const file of files.get(stream) ?? []) yield* readLogFile(file, { stream, summary });
+        for (const file of files.get(stream) ?? []) yield* readLogFileBatches(file, { stream, summary });
       }
     } else {
-      yield* readLogFile(p, { summary });
+      yield* readLogFileBatches(p, { summary });
     }
   }
+}
+
+/** Records of every path in order, one at a time (entryBatchesOf flattened). */
+export async function* entriesOf(paths: readonly string[], streams: readonly LogStream[], summary: ReadSummary): AsyncGenerator<LogEntry> {
+  for await (const entries of entryBatchesOf(paths, streams, summary)) yield* entries;
 }

@@ -1,4 +1,4 @@
-// Drives records through a RecordScorer into a ScoreFileWriter, honouring the writer's back-pressure.
+// Drives records (one by one or in batches) through a RecordScorer into a ScoreFileWriter, honouring the writer's back-pressure.
 import type { LogEntry } from '../zeek/record.js';
 import type { ScoreFileWriter } from '../sinks/score-file.js';
 import type { RecordScorer, ScoredRecord } from './record-scorer.js';
@@ -18,6 +18,33 @@ export async function scoreInto(
     onScored?.(scored);
     written++;
     if ((written & 0x3ff) === 0) await writer.flush();
+  }
+  await writer.flush();
+  return written;
+}
+
+/**
+ * scoreInto for batches of entries (readLogFileBatches): the same lines in the same order, with one
+ * async step per batch instead of one per record. Returns the number of lines written.
+ */
+export async function scoreBatchesInto(
+  batches: AsyncIterable<readonly LogEntry[]>,
+  scorer: RecordScorer,
+  writer: ScoreFileWriter,
+  onScored?: (scored: ScoredRecord) => void,
+): Promise<number> {
+  let written = 0;
+  for await (const entries of batches) {
+    const before = written;
+    for (let i = 0; i < entries.length; i++) {
+      const scored = scorer.score(entries[i]!);
+      if (scored === undefined) continue;
+      writer.write(scored);
+      onScored?.(scored);
+      written++;
+    }
+    // same rhythm as scoreInto: wait for the file about every 1024 lines
+    if (written >>> 10 !== before >>> 10) await writer.flush();
   }
   await writer.flush();
   return written;

@@ -22,13 +22,35 @@ export interface JsonLogLine {
  * flattened with dots. Throws ZeekLogParseError (reasons `invalid-json`, `not-an-object`, `bad-ts`, `bad-value`).
  */
 export function parseJsonLogLine(text: string, where: RecordSource): JsonLogLine {
-  const parsed = parseJsonObject(text, where);
-  const path = parsed._path;
+  const writer = readWriterPrefix(text);
+  let parsed: Record<string, unknown> | undefined;
+  let path: unknown;
+  if (writer !== undefined) {
+    // json-streaming-logs lines: parse the record without the writer's leading fields, so the parsed object is
+    // the record itself (copying a 20-field object cost as much as the parse). A later duplicate _path wins,
+    // as it does in JSON.parse. If the rest does not parse, the whole line is parsed again for the exact error.
+    parsed = parseJsonObjectOrUndefined(`{${text.slice(writer.recordStart)}`);
+    if (parsed !== undefined) path = parsed._path !== undefined ? parsed._path : writer.path;
+  }
+  if (parsed === undefined) {
+    parsed = parseJsonObject(text, where);
+    path = parsed._path;
+  }
+  const keys = Object.keys(parsed);
+  const shape = jsonShape(parsed, keys);
   let record: ZeekRecord;
-  if (isAlreadyNormal(parsed)) {
+  if (shape === JsonShape.Normal) {
     // the common case (flat, no escapes, no writer fields): the parsed object is the record; copying it
     // would cost more than the parse
     record = parsed as ZeekRecord;
+  } else if (shape === JsonShape.NormalWithWriterFields) {
+    // json-streaming-logs writes _path and _write_ts on every line: a plain copy without them (what
+    // flattenInto would give for such a record, at a fraction of its cost; `delete` would make a slow object)
+    record = {};
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (!WRITER_FIELDS.has(key)) record[key] = parsed[key] as ZeekValue;
+    }
   } else {
     record = {};
     flattenInto(record, parsed, '', 0, where, false, WRITER_FIELDS);
@@ -37,24 +59,85 @@ export function parseJsonLogLine(text: string, where: RecordSource): JsonLogLine
   return { record, path: typeof path === 'string' ? path : undefined };
 }
 
-/** True when every value is already in normal form: flat primitives or arrays of them, no `\x` text, no nulls. */
-function isAlreadyNormal(parsed: Record<string, unknown>): boolean {
-  for (const key of Object.keys(parsed)) {
-    if (key === '__proto__' || WRITER_FIELDS.has(key)) return false;
+const enum JsonShape {
+  /** nested objects, escapes, nulls or odd names: needs flattenInto */
+  Irregular,
+  /** already a ZeekRecord */
+  Normal,
+  /** a ZeekRecord apart from the writer's _path/_write_ts */
+  NormalWithWriterFields,
+}
+
+/** Whether every value is already in normal form: flat primitives or arrays of them, no `\x` text, no nulls. */
+function jsonShape(parsed: Record<string, unknown>, keys: readonly string[]): JsonShape {
+  let writerFields = false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === '__proto__') return JsonShape.Irregular;
+    if (WRITER_FIELDS.has(key)) {
+      writerFields = true;
+      continue;
+    }
     const value = parsed[key];
     const kind = typeof value;
     if (kind === 'string') {
-      if ((value as string).indexOf('\\x') !== -1) return false;
+      if ((value as string).indexOf('\\x') !== -1) return JsonShape.Irregular;
     } else if (kind === 'object') {
-      if (!Array.isArray(value)) return false;
+      if (!Array.isArray(value)) return JsonShape.Irregular;
       for (const item of value) {
-        if (typeof item === 'string' ? item.indexOf('\\x') !== -1 : typeof item !== 'number' && typeof item !== 'boolean') return false;
+        if (typeof item === 'string' ? item.indexOf('\\x') !== -1 : typeof item !== 'number' && typeof item !== 'boolean') return JsonShape.Irregular;
       }
     } else if (kind !== 'number' && kind !== 'boolean') {
-      return false;
+      return JsonShape.Irregular;
     }
   }
-  return true;
+  return writerFields ? JsonShape.NormalWithWriterFields : JsonShape.Normal;
+}
+
+/** Where a line's leading `"_path":"…",` / `"_write_ts":"…",` fields end, and the _path they name. */
+interface WriterPrefix {
+  /** index of the `"` that opens the first record field */
+  readonly recordStart: number;
+  readonly path: string | undefined;
+}
+
+const PATH_KEY = '"_path":"';
+const WRITE_TS_KEY = '"_write_ts":"';
+
+/**
+ * Reads json-streaming-logs' leading writer fields exactly as written (`{"_path":"conn","_write_ts":"…","ts":…`):
+ * string values without escapes or control characters, each followed by `,"`. Anything else gives undefined
+ * and the line is parsed whole; cutting only such fields keeps valid lines valid and invalid ones invalid.
+ */
+function readWriterPrefix(text: string): WriterPrefix | undefined {
+  let position = 1;
+  let path: string | undefined;
+  if (text.charCodeAt(0) !== 123 /* { */) return undefined;
+  for (;;) {
+    const isPath = text.startsWith(PATH_KEY, position);
+    if (!isPath && !text.startsWith(WRITE_TS_KEY, position)) break;
+    const valueStart = position + (isPath ? PATH_KEY.length : WRITE_TS_KEY.length);
+    let end = valueStart;
+    for (; end < text.length; end++) {
+      const code = text.charCodeAt(end);
+      if (code === 34 /* " */) break;
+      if (code === 92 /* \ */ || code < 0x20) return undefined;
+    }
+    if (text.charCodeAt(end + 1) !== 44 /* , */ || text.charCodeAt(end + 2) !== 34 /* " */) return undefined;
+    if (isPath) path = text.slice(valueStart, end);
+    position = end + 2;
+  }
+  return position === 1 ? undefined : { recordStart: position, path };
+}
+
+function parseJsonObjectOrUndefined(text: string): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
 }
 
 /** JSON.parse that only accepts an object, as a ZeekLogParseError otherwise. */

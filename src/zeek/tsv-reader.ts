@@ -1,12 +1,26 @@
 // Reads Zeek's default ASCII (TSV) log lines: header directives set the layout, data lines become ZeekRecords.
 import { ZeekLogParseError } from '../errors.js';
 import type { RecordSource, ZeekRecord } from './record.js';
-import { BadValueError, columnConverter, decodeSeparator, type ColumnConverter, type TsvMarkers } from './value-parsers.js';
+import {
+  BadValueError,
+  columnConverter,
+  decodeSeparator,
+  InPlaceKind,
+  inPlaceKind,
+  parseSimpleDecimalAt,
+  parseSimpleIntegerAt,
+  type ColumnConverter,
+  type TsvMarkers,
+} from './value-parsers.js';
 
-/** The column layout of one header block, built once so each data line is a split and a loop. */
+/** The column layout of one header block, built once so each data line is a scan and a loop. */
 interface TsvLayout {
   readonly names: string[];
   readonly converters: ColumnConverter[];
+  /** per column: parsed in place from the line (numbers, bools) or cut out and converted (InPlaceKind.Text) */
+  readonly kinds: Uint8Array;
+  /** scratch: where each column of the current line ends (the separator's index, or the line's length) */
+  readonly ends: Int32Array;
 }
 
 /**
@@ -38,20 +52,47 @@ export class TsvLogReader {
       return undefined;
     }
     const layout = this.layout ?? this.layoutWithoutTypes(line);
-    const parts = text.split(this.separator);
-    const { names, converters } = layout;
-    if (parts.length !== names.length) {
-      throw new ZeekLogParseError('column-count', `${parts.length} columns, header declares ${names.length}`, {
-        file: this.file,
-        line,
-      });
+    const { names, converters, kinds, ends } = layout;
+    const separator = this.separator;
+    const columns = names.length;
+    // Column boundaries first, so a line with the wrong column count is reported as such before any value is read.
+    let found = 0;
+    if (separator.length === 0) {
+      // what split('') would do: one column per character
+      found = text.length;
+      for (let i = 0; i < Math.min(found, columns); i++) ends[i] = i + 1;
+    } else {
+      let from = 0;
+      for (;;) {
+        const end = text.indexOf(separator, from);
+        if (found < columns) ends[found] = end === -1 ? text.length : end;
+        found++;
+        if (end === -1) break;
+        from = end + separator.length;
+      }
     }
+    if (found !== columns) {
+      throw new ZeekLogParseError('column-count', `${found} columns, header declares ${columns}`, { file: this.file, line });
+    }
+    const { unsetField, emptyField } = this.markers;
     const record: ZeekRecord = {};
     let column = 0;
     try {
-      for (; column < names.length; column++) {
-        const value = converters[column]!(parts[column]!);
+      let start = 0;
+      for (; column < columns; column++) {
+        const end = ends[column]!;
+        const kind = kinds[column]!;
+        let value: ZeekRecord[string] | undefined;
+        if (kind === InPlaceKind.Text) {
+          value = converters[column]!(text.slice(start, end));
+        } else if (!isMarker(text, start, end, unsetField)) {
+          // the common forms are parsed where they lie; anything else (signs, exponents, the empty marker, bad
+          // text) goes to the column's converter, which gives the same value or the same error as always
+          value = isMarker(text, start, end, emptyField) ? Number.NaN : parseInPlace(kind, text, start, end);
+          if (typeof value === 'number' && Number.isNaN(value)) value = converters[column]!(text.slice(start, end));
+        }
         if (value !== undefined) record[names[column]!] = value;
+        start = end + separator.length;
       }
     } catch (err) {
       if (!(err instanceof BadValueError)) throw err;
@@ -132,12 +173,43 @@ export class TsvLogReader {
   }
 
   private buildLayout(names: string[], types: string[]): TsvLayout {
-    return { names, converters: types.map((type) => columnConverter(type, this.markers)) };
+    return {
+      names,
+      converters: types.map((type) => columnConverter(type, this.markers)),
+      kinds: Uint8Array.from(types, inPlaceKind),
+      ends: new Int32Array(names.length),
+    };
   }
 
   private reportHeader(detail: string, line: number): never {
     throw new ZeekLogParseError('bad-header', detail, { file: this.file, line });
   }
+}
+
+/** A number or bool column's value read from text[start, end); NaN when the text is not in its plain form. */
+function parseInPlace(kind: InPlaceKind, text: string, start: number, end: number): number | boolean {
+  switch (kind) {
+    case InPlaceKind.Decimal:
+      return parseSimpleDecimalAt(text, start, end);
+    case InPlaceKind.Integer:
+      return parseSimpleIntegerAt(text, start, end);
+    case InPlaceKind.Port: {
+      const port = parseSimpleIntegerAt(text, start, end);
+      return port <= 65535 ? port : Number.NaN;
+    }
+    default:
+      if (end - start === 1) {
+        const code = text.charCodeAt(start);
+        if (code === 84 /* T */) return true;
+        if (code === 70 /* F */) return false;
+      }
+      return Number.NaN;
+  }
+}
+
+/** True when text[start, end) is exactly `marker`. */
+function isMarker(text: string, start: number, end: number, marker: string): boolean {
+  return end - start === marker.length && text.startsWith(marker, start);
 }
 
 function checkFieldNames(names: string[]): string | undefined {

@@ -98,6 +98,79 @@ function elementParser(type: string): (text: string) => ZeekValue {
   }
 }
 
+/**
+ * How a TSV reader may parse a column in place, without cutting it out of the line first: numbers and bools
+ * are most columns of a conn line, and their substrings were a large share of the reader's allocation.
+ * `text` columns (and every container) go through their ColumnConverter.
+ */
+export const enum InPlaceKind {
+  Text = 0,
+  Decimal = 1,
+  Integer = 2,
+  Port = 3,
+  Bool = 4,
+}
+
+export function inPlaceKind(type: string): InPlaceKind {
+  switch (type) {
+    case 'time':
+    case 'interval':
+    case 'double':
+      return InPlaceKind.Decimal;
+    case 'count':
+    case 'int':
+      return InPlaceKind.Integer;
+    case 'port':
+      return InPlaceKind.Port;
+    case 'bool':
+      return InPlaceKind.Bool;
+    default:
+      return InPlaceKind.Text;
+  }
+}
+
+/** Exact powers of ten: every 10^k with k <= 22 is a double without rounding. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+const TWO_TO_53 = 2 ** 53;
+
+/**
+ * The value of an unsigned decimal `ddd[.ddd]` in text[start, end), or NaN when it is not that simple form
+ * (sign, exponent, too many digits): the caller then falls back to the full parser. With the digits read as an
+ * integer M < 2^53 (exact) and k <= 22 fraction digits, M / 10^k is one correctly rounded division of two exact
+ * doubles, so it is the same double Number(text) gives (Clinger's fast path).
+ */
+export function parseSimpleDecimalAt(text: string, start: number, end: number): number {
+  let mantissa = 0;
+  let fractionDigits = -1;
+  let digits = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46 /* . */ && fractionDigits < 0) {
+      fractionDigits = 0;
+      continue;
+    }
+    const digit = code - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    mantissa = mantissa * 10 + digit;
+    digits++;
+    if (fractionDigits >= 0) fractionDigits++;
+  }
+  if (digits === 0 || !(mantissa < TWO_TO_53) || fractionDigits > 22) return Number.NaN;
+  return fractionDigits > 0 ? mantissa / EXACT_POWERS_OF_TEN[fractionDigits]! : mantissa;
+}
+
+/** The value of an unsigned integer of 1–15 digits in text[start, end) (exact), or NaN for any other form. */
+export function parseSimpleIntegerAt(text: string, start: number, end: number): number {
+  if (end <= start || end - start > EXACT_INTEGER_DIGITS) return Number.NaN;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 const CONTAINER = /^(set|vector|table)\[(.+)\]$/;
 
 /**

@@ -27,6 +27,34 @@ describe('zeek/json-reader', () => {
     expect(record).to.deep.equal({ ts: 1521911799.739898, uid: 'C2' });
   });
 
+  it('gives a json-streaming-logs line (with _path, _write_ts) the same record as the plain line, key order included', () => {
+    const body = '"ts":1389719042.006633,"uid":"C1","id.orig_h":"10.0.2.15","id.resp_p":80,"local_orig":true,"tunnel_parents":["Cx","Cy"],"TTLs":[124.0,2156.0]';
+    const plain = parseJsonLogLine(`{${body}}`, where).record;
+    const streamed = parseJsonLogLine(`{"_path":"conn","_write_ts":"2014-01-14T17:04:02.006633Z",${body}}`, where);
+    expect(streamed.path).to.equal('conn');
+    expect(streamed.record).to.deep.equal(plain);
+    expect(Object.keys(streamed.record)).to.deep.equal(['ts', 'uid', 'id.orig_h', 'id.resp_p', 'local_orig', 'tunnel_parents', 'TTLs']);
+    // writer fields next to a value that still needs work: escapes are decoded, nulls dropped, ports unwrapped
+    const irregular = parseJsonLogLine('{"_path":"conn","ts":2,"uid":"C\\\\x41","service":null,"id":{"resp_p":{"port":443,"proto":"tcp"}}}', where);
+    expect(irregular.record).to.deep.equal({ ts: 2, uid: 'CA', 'id.resp_p': 443 });
+  });
+
+  it('reads the leading writer fields like JSON.parse would: escapes, a later duplicate _path, and errors at the same place', () => {
+    expect(parseJsonLogLine('{"_path":"co\\u006en","ts":1}', where)).to.deep.equal({ path: 'conn', record: { ts: 1 } });
+    expect(parseJsonLogLine('{"_path":"conn","ts":1,"_path":"dns"}', where)).to.deep.equal({ path: 'dns', record: { ts: 1 } });
+    expect(parseJsonLogLine('{"_path":"conn","ts":1,"_path":7}', where).path).to.equal(undefined);
+    expect(parseJsonLogLine('{"_write_ts":"2014-01-14T17:04:02Z","_path":"ssl","ts":1}', where)).to.deep.equal({ path: 'ssl', record: { ts: 1 } });
+    for (const broken of ['{"_path":"conn","ts":1,}', '{"_path":"conn","', '{"_path":"conn","ts":1']) {
+      let expected = '';
+      try {
+        JSON.parse(broken);
+      } catch (err) {
+        expected = (err as Error).message;
+      }
+      expect(() => parseJsonLogLine(broken, where), broken).to.throw(expected).with.property('reason', 'invalid-json');
+    }
+  });
+
   it('documents the ts rule: ISO string, integer above 1e11 is millis, any other number is seconds', () => {
     expect(normaliseJsonTime(1521911799739)).to.equal(1521911799.739);
     expect(normaliseJsonTime(1521911799)).to.equal(1521911799);

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ZeekLogParseError } from '../../src/errors.js';
 import { TsvLogReader } from '../../src/zeek/tsv-reader.js';
 import { CONN_FIELDS, CONN_TYPES, connTsvLine, makeTempDir, readAll, tsvHeader } from './temp-logs.js';
 
@@ -105,6 +106,39 @@ describe('zeek/tsv-reader', () => {
     ]);
     expect(summary.examples.every((e) => e.file === file)).to.equal(true);
     expect(summary.format()).to.contain('bad-value: 5').and.contain(`${file}:13 field id.orig_p`);
+  });
+
+  it('reads number and bool columns in place with the same values and errors as the converters', () => {
+    const types = ['time', 'interval', 'double', 'count', 'int', 'port', 'bool'];
+    const fields = ['ts', 'dur', 'd', 'c', 'i', 'p', 'b'];
+    const reader = new TsvLogReader('inplace.log');
+    tsvHeader('conn', fields, types).split('\n').forEach((line, index) => reader.readLine(line, index + 1));
+    const rows: [string, Record<string, unknown>][] = [
+      ['1710158401.132482\t0.000292\t-1.5e3\t0007\t-42\t65535\tT', { ts: 1710158401.132482, dur: 0.000292, d: -1500, c: 7, i: -42, p: 65535, b: true }],
+      ['+1.5\t5.\t.25\t1234567890123456789\t+3\t0\tF', { ts: 1.5, dur: 5, d: 0.25, c: 1234567890123456789, i: 3, p: 0, b: false }],
+      ['-\t-\t-\t-\t-\t-\t-', {}],
+    ];
+    for (const [line, expected] of rows) expect(reader.readLine(line, 20), line).to.deep.equal(expected);
+    const bad: [string, string][] = [
+      ['(empty)\t1\t1\t1\t1\t1\tT', 'ts'],
+      ['1\t.\t1\t1\t1\t1\tT', 'dur'],
+      ['1\t1\t1e\t1\t1\t1\tT', 'd'],
+      ['1\t1\t1\t(empty)\t1\t1\tT', 'c'],
+      ['1\t1\t1\t1\t1\t65536\tT', 'p'],
+      ['1\t1\t1\t1\t1\t1\tt', 'b'],
+      ['1\t1\t1\t1\t1\t1\tTT', 'b'],
+    ];
+    for (const [line, field] of bad) {
+      expect(() => reader.readLine(line, 21), line).to.throw(ZeekLogParseError).with.property('field', field);
+    }
+  });
+
+  it('reports a wrong column count before any bad value on the same line, with the count split() gives', () => {
+    const reader = new TsvLogReader('count.log');
+    tsvHeader('conn', ['ts', 'c'], ['time', 'count']).split('\n').forEach((line, index) => reader.readLine(line, index + 1));
+    expect(() => reader.readLine('bad\t1\t2', 9)).to.throw(ZeekLogParseError, '3 columns, header declares 2').with.property('reason', 'column-count');
+    expect(() => reader.readLine('bad', 9)).to.throw(ZeekLogParseError, '1 columns, header declares 2').with.property('reason', 'column-count');
+    expect(reader.readLine('2.5\t7', 10)).to.deep.equal({ ts: 2.5, c: 7 });
   });
 
   it('refuses a header whose #types and #fields differ in length, and recovers at the next good header', () => {
