@@ -3,19 +3,119 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ScoredRecord } from '../pipeline/record-scorer.js';
 
+/** Where a score line goes, piece by piece: a string, or bytes ready for the file. */
+interface LineSink {
+  /** text known to be ASCII (field names, numbers, JSON punctuation) */
+  ascii(text: string): void;
+  /** any text, written as UTF-8 */
+  text(text: string): void;
+}
+
 /**
  * One output line. Field names follow Zeek's JSON logs (`id.orig_h`, ...) so the file can be
  * shipped to a SIEM next to Zeek's own logs.
  */
 export function formatScoreLine(s: ScoredRecord): string {
-  // Built by hand: this runs once per record and JSON.stringify of a fresh object is the slow part.
-  let line =
-    `{"ts":${timeText(s.ts)},"uid":${str(s.uid)},"stream":"${s.stream}"` +
-    `,"id.orig_h":${str(s.origH)},"id.orig_p":${num(s.origP)},"id.resp_h":${str(s.respH)},"id.resp_p":${num(s.respP)}` +
-    `,"proto":${str(s.proto)},"score":${num(s.score)},"threshold":${thresholdText(s.threshold)},"p":${num(s.probability)}` +
-    `,"anomalous":${s.anomalous},"model":"${s.model}"`;
-  if (s.top.length > 0) line += `,"top":${JSON.stringify(s.top.map((t) => ({ feature: t.feature, says: t.says })))}`;
-  return line + '}\n';
+  const line = new StringLine();
+  emitScoreLine(s, line);
+  return line.value;
+}
+
+/** Built by hand: this runs once per record, and JSON.stringify of a fresh object is the slow part. */
+function emitScoreLine(s: ScoredRecord, out: LineSink): void {
+  out.ascii('{"ts":');
+  out.ascii(timeText(s.ts));
+  out.ascii(',"uid":');
+  jsonString(s.uid, out);
+  out.ascii(',"stream":"');
+  out.ascii(s.stream);
+  out.ascii('","id.orig_h":');
+  jsonString(s.origH, out);
+  out.ascii(',"id.orig_p":');
+  out.ascii(num(s.origP));
+  out.ascii(',"id.resp_h":');
+  jsonString(s.respH, out);
+  out.ascii(',"id.resp_p":');
+  out.ascii(num(s.respP));
+  out.ascii(',"proto":');
+  jsonString(s.proto, out);
+  out.ascii(',"score":');
+  out.ascii(num(s.score));
+  out.ascii(',"threshold":');
+  out.ascii(thresholdText(s.threshold));
+  out.ascii(',"p":');
+  out.ascii(num(s.probability));
+  out.ascii(s.anomalous ? ',"anomalous":true,"model":"' : ',"anomalous":false,"model":"');
+  out.text(s.model);
+  out.ascii('"');
+  if (s.top.length > 0) {
+    out.ascii(',"top":');
+    out.text(JSON.stringify(s.top.map((t) => ({ feature: t.feature, says: t.says }))));
+  }
+  out.ascii('}\n');
+}
+
+class StringLine implements LineSink {
+  value = '';
+  ascii(text: string): void {
+    this.value += text;
+  }
+  text(text: string): void {
+    this.value += text;
+  }
+}
+
+/**
+ * Score lines as UTF-8 bytes, written straight into a buffer. A line built as one string is a rope of ~25 pieces,
+ * and flattening and encoding the ropes cost more than formatting them did (~3 µs a line in `score`'s profile).
+ */
+class ByteLines implements LineSink {
+  bytes: Buffer;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.bytes = Buffer.allocUnsafe(capacity);
+  }
+
+  ascii(text: string): void {
+    this.reserve(text.length);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+
+  text(text: string): void {
+    this.reserve(3 * text.length);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        // the rest through Node's encoder, which writes UTF-8 as Buffer.from(string) does
+        this.length = at + bytes.write(text.slice(i), at, 'utf8');
+        return;
+      }
+      bytes[at++] = c;
+    }
+    this.length = at;
+  }
+
+  /** Takes the bytes written so far, leaving a fresh buffer (the stream keeps the old one until it is written). */
+  take(): Buffer {
+    const taken = this.bytes.subarray(0, this.length);
+    this.bytes = Buffer.allocUnsafe(this.bytes.length);
+    this.length = 0;
+    return taken;
+  }
+
+  /** Room for `more` bytes (UTF-8 needs at most 3 per UTF-16 unit). */
+  private reserve(more: number): void {
+    if (this.length + more <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.length + more));
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  }
 }
 
 function num(v: number | null): string {
@@ -63,9 +163,14 @@ function timeText(ts: number | null): string {
   return `${lastSecondText}.${'00000'.slice(0, digits - text.length)}${text}`;
 }
 
-function str(v: string | null): string {
-  if (v === null) return 'null';
-  return needsJsonEscape(v) ? JSON.stringify(v) : `"${v}"`;
+function jsonString(v: string | null, out: LineSink): void {
+  if (v === null) out.ascii('null');
+  else if (needsJsonEscape(v)) out.text(JSON.stringify(v));
+  else {
+    out.ascii('"');
+    out.text(v);
+    out.ascii('"');
+  }
 }
 
 /** True when JSON.stringify would escape something: a quote, a backslash, a control character or a surrogate. */
@@ -79,12 +184,14 @@ function needsJsonEscape(v: string): boolean {
 
 /** Longest a score line waits in memory before it is handed to the file. */
 const FLUSH_DELAY_MS = 200;
+/** Buffered bytes that make a write to the file. */
+const FLUSH_BYTES = 64 * 1024;
 
 /** Appends score lines to a file (or stdout for `-`), buffering writes; close() flushes. */
 export class ScoreFileWriter {
   private readonly stream: WriteStream | NodeJS.WriteStream;
   private readonly ownsStream: boolean;
-  private pending = '';
+  private readonly pending = new ByteLines(FLUSH_BYTES + 8 * 1024);
   private timer: NodeJS.Timeout | undefined;
   lines = 0;
 
@@ -101,7 +208,7 @@ export class ScoreFileWriter {
   }
 
   write(scored: ScoredRecord): void {
-    this.pending += formatScoreLine(scored);
+    emitScoreLine(scored, this.pending);
     this.lines++;
     this.schedule();
   }
@@ -109,14 +216,14 @@ export class ScoreFileWriter {
   /** Append already formatted lines (from a scoring worker). */
   writeLines(text: string, count: number): void {
     if (count === 0) return;
-    this.pending += text;
+    this.pending.text(text);
     this.lines += count;
     this.schedule();
   }
 
   /** Large batches go out at once; a trickle (live traffic) goes out within FLUSH_DELAY_MS. */
   private schedule(): void {
-    if (this.pending.length >= 64 * 1024) this.flushPending();
+    if (this.pending.length >= FLUSH_BYTES) this.flushPending();
     else if (this.timer === undefined && this.pending.length > 0) {
       this.timer = setTimeout(() => this.flushPending(), FLUSH_DELAY_MS);
       this.timer.unref();
@@ -138,8 +245,7 @@ export class ScoreFileWriter {
       this.timer = undefined;
     }
     if (this.pending.length === 0) return;
-    this.stream.write(this.pending);
-    this.pending = '';
+    this.stream.write(this.pending.take());
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,10 @@
 // Pins the NDJSON score line to what JSON.stringify/String would print, so the hand-built fast paths cannot drift.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { ScoredRecord } from '../../src/pipeline/record-scorer.js';
-import { formatScoreLine } from '../../src/sinks/score-file.js';
+import { formatScoreLine, ScoreFileWriter } from '../../src/sinks/score-file.js';
 
 function scored(overrides: Partial<ScoredRecord>): ScoredRecord {
   return {
@@ -40,6 +43,46 @@ describe('formatScoreLine', () => {
   it('escapes strings exactly as JSON.stringify does, including quotes, backslashes, control characters and surrogates', () => {
     for (const uid of ['plain', '', 'a"b', 'a\\b', 'tab\there', 'nl\n', '\u0001', '\u007f', 'é', '\ud83d\ude00', 'lone\ud800', 'lone\udc00x']) {
       expect(formatScoreLine(scored({ uid, origH: uid }))).to.equal(reference(scored({ uid, origH: uid })));
+    }
+  });
+});
+
+describe('ScoreFileWriter', () => {
+  it('writes to the file exactly the UTF-8 of formatScoreLine, across escapes, non-ASCII, explanations, long values and worker lines', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'azw-score-file-'));
+    try {
+      const file = path.join(dir, 'scores.ndjson');
+      const writer = new ScoreFileWriter(file);
+      const uids = ['plain', '', 'a"b', 'tab\there', 'é', 'straße', '\ud83d\ude00', 'lone\ud800', '日本'];
+      const expected: string[] = [];
+      for (let i = 0; i < 3000; i++) {
+        const record = scored({
+          uid: `${uids[i % uids.length]}${i}`,
+          origH: i % 7 === 0 ? null : `10.0.${i % 256}.1`,
+          origP: i % 11 === 0 ? Number.NaN : i,
+          score: i / 7,
+          probability: i % 13 === 0 ? Number.POSITIVE_INFINITY : 1 / (i + 1),
+          anomalous: i % 5 === 0,
+          // every 500th line is far longer than the writer's buffer, so it must grow rather than overrun
+          top: i % 5 === 0 ? [{ feature: 'conn.duration_log', says: `duration: ${i} s, typical 1–3 ≤ ${'x'.repeat(i % 500 === 0 ? 100_000 : 10)}`, error: 1 }] : [],
+        });
+        if (i % 100 === 50) {
+          // lines formatted elsewhere (a scoring worker) arrive as text and keep their place
+          const text = formatScoreLine(record) + formatScoreLine(scored({ uid: `worker${i}` }));
+          writer.writeLines(text, 2);
+          expected.push(text);
+        } else {
+          writer.write(record);
+          expected.push(formatScoreLine(record));
+        }
+      }
+      await writer.close();
+      expect(writer.lines).to.equal(3000 + 30);
+      const written = readFileSync(file);
+      expect(written.equals(Buffer.from(expected.join('')))).to.equal(true);
+      for (const line of written.toString('utf8').trimEnd().split('\n')) JSON.parse(line);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
