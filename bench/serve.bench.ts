@@ -1,7 +1,7 @@
 // replay → serve on loopback, the Zeek stand-in in a child process (its own core): sustained
 // records/s into one sidecar with threads=0, 1, 2, and publish → anomaly latency at 10,000 records/s.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,18 +26,24 @@ interface BenchRun {
   threads: number;
   /** records/s; 0 = as fast as the sidecar takes them (throughput, benign workload) */
   rate: number;
-  kind: 'benign' | 'mixed';
+  kind: WorkloadKind;
 }
 
 /**
- * `threads` (throughput) or `threads@rate[:benign|:mixed]` (latency, default mixed) items, comma-separated;
- * AZW_BENCH_SERVE_RUNS picks some, e.g. for profiling one case.
+ * `threads` (throughput, benign) or `threads@rate[:mixed|:benign-with-attacks]` (latency, default mixed) items,
+ * comma-separated; AZW_BENCH_SERVE_RUNS picks some, e.g. for profiling one case.
  */
-const RUNS: BenchRun[] = (process.env.AZW_BENCH_SERVE_RUNS ?? '0,1,2,1@10000,2@10000,1@10000:benign').split(',').map((item) => {
-  const [threads, rest] = item.split('@');
-  const [rate, kind] = (rest ?? '0').split(':');
-  return { threads: Number(threads), rate: Number(rate), kind: kind === 'benign' || rest === undefined ? 'benign' : 'mixed' };
-});
+const RUNS: BenchRun[] = (process.env.AZW_BENCH_SERVE_RUNS ?? '0,1,2,0@10000:benign-with-attacks,1@10000:benign-with-attacks,0@10000,1@10000,2@10000')
+  .split(',')
+  .map((item) => {
+    const [threads, rest] = item.split('@');
+    const [rate, kind] = (rest ?? '0').split(':');
+    return { threads: Number(threads), rate: Number(rate), kind: rest === undefined ? 'benign' : workloadKind(kind) };
+  });
+
+function workloadKind(text: string | undefined): WorkloadKind {
+  return text === 'benign' || text === 'benign-with-attacks' ? text : 'mixed';
+}
 
 /**
  * Throughput: the benign archive fixtures/logdir (a realistic alert rate: anomalies are explained,
@@ -54,6 +60,7 @@ async function workload(kind: WorkloadKind, times: number): Promise<LogEntry[]> 
   } else {
     const found = await findLogFiles(path.join(fixtures, 'logdir'), { streams: LOG_MODULES.map(streamOfModule) });
     for (const [stream, files] of found) for (const f of files) for await (const e of readLogFile(f, { stream })) base.push(e);
+    if (kind === 'benign-with-attacks') await addAttacks(base);
   }
   base.sort((a, b) => (a.record.ts as number) - (b.record.ts as number));
   const out: LogEntry[] = [];
@@ -62,6 +69,24 @@ async function workload(kind: WorkloadKind, times: number): Promise<LogEntry[]> 
     for (const e of base) out.push({ ...e, record: { ...e.record, uid: `${String(e.record.uid)}x${k}`, ts: (e.record.ts as number) + k * span } });
   }
   return out;
+}
+
+/**
+ * The labelled attack records of fixtures/mixed (scan, password guessing, tunnel, beacon), moved into the benign
+ * day six hours after its start: the few anomalies among ordinary traffic that a sensor really sees.
+ */
+async function addAttacks(benign: LogEntry[]): Promise<void> {
+  const labels = readFileSync(path.join(fixtures, 'mixed', 'labels.csv'), 'utf8').split('\n').slice(1);
+  const attackUids = new Set(labels.map((line) => line.split(',')[0]).filter((uid) => uid));
+  const attacks: LogEntry[] = [];
+  for (const m of LOG_MODULES) {
+    const stream = streamOfModule(m);
+    for await (const e of readLogFile(path.join(fixtures, 'mixed', `${stream}.log`), { stream })) if (attackUids.has(String(e.record.uid))) attacks.push(e);
+  }
+  const benignStart = Math.min(...benign.map((e) => e.record.ts as number));
+  const attackStart = Math.min(...attacks.map((e) => e.record.ts as number));
+  const shift = benignStart + 6 * 3600 - attackStart;
+  for (const e of attacks) benign.push({ ...e, record: { ...e.record, ts: (e.record.ts as number) + shift } });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -75,7 +100,8 @@ function latencyLine(name: string, sorted: number[]): string {
   return `${name} ${sorted.length} ${percentile(sorted, 0.5).toFixed(2)} ${percentile(sorted, 0.99).toFixed(2)} ${(sorted[sorted.length - 1] ?? NaN).toFixed(2)}`;
 }
 
-type WorkloadKind = 'benign' | 'mixed';
+/** benign: the fixtures' archive; benign-with-attacks: the same plus the fixture attacks (~2% of records); mixed: the attack hour */
+type WorkloadKind = 'benign' | 'benign-with-attacks' | 'mixed';
 
 /**
  * Zeek is C++: its publishing and its reading of answers have no JIT to warm. The stand-in compiles its own
@@ -196,7 +222,7 @@ async function main(): Promise<void> {
         await saveModel(modelPath(modelDir, m), r.contents);
       }
     }
-    console.log(`workload: throughput on fixtures/logdir × ${BENIGN_REPEAT} (benign), latency on fixtures/mixed × ${REPEAT} (all five streams, about half anomalies) and on the benign one; batches of ${BATCH_SIZE}; the publisher shares the 2 cores; figures are lower bounds (cores shared with other work)`);
+    console.log(`workload: throughput on fixtures/logdir × ${BENIGN_REPEAT} (benign), latency on fixtures/mixed × ${REPEAT} (all five streams, about half anomalies) and on the benign archive with the fixture attacks in it (benign-with-attacks, ~2% anomalies); batches of ${BATCH_SIZE}; the publisher shares the 2 cores; figures are lower bounds (cores shared with other work)`);
     console.log(`latency "after_warmup": anomalies of records published ${WARMUP_MS / 1000} s or more after the start (JIT warm-up of both processes excluded)`);
     for (const run of RUNS) await runOnce(modelDir, dir, run);
   } finally {
@@ -204,5 +230,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'publisher') await publisherMain(Number(process.argv[3]), process.argv[4] === 'mixed' ? 'mixed' : 'benign');
+if (process.argv[2] === 'publisher') await publisherMain(Number(process.argv[3]), workloadKind(process.argv[4]));
 else await main();

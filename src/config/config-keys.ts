@@ -9,6 +9,16 @@ import {
   type ShardSelection, type ValueParser,
 } from './value-parsers.js';
 
+/**
+ * Scoring threads unless configured. Handing records to a worker costs more CPU than scoring them in the main thread
+ * (bench/serve.bench.ts on 2 cores: 26 µs a record with 0 threads, 40 with 1, 56 with 2; 42k, 34k and 30k records/s;
+ * p99 from a cold start 24 ms against 170–180 ms), so workers only pay when there are cores to spare: the main thread
+ * keeps one for decoding and answering, the workers get the rest.
+ */
+export function defaultScoringThreads(cores: number = availableParallelism()): number {
+  return cores <= 2 ? 0 : cores - 1;
+}
+
 export type { LogLevel };
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 export type LogFormat = 'json' | 'text';
@@ -147,8 +157,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { property: 'durationSeconds', toFileValue: (v) => formatDuration(v as number) }),
   define('mitigation.block_responders', 'boolean', booleanValue, false,
     'Also block responders (usually the victims, so off).'),
-  define('scoring.threads', 'integer ≥ 0', integerValue(0, 1024), () => availableParallelism(),
-    'Scoring worker threads; 0 scores in the main thread. Default: the number of cores.'),
+  define('scoring.threads', 'integer ≥ 0', integerValue(0, 1024), () => defaultScoringThreads(),
+    'Scoring worker threads; 0 scores in the main thread. Default: 0 with 2 cores or fewer, else one less than the cores.'),
   define('queue.max_batches', 'integer ≥ 1', integerValue(1, 10_000_000), 1024,
     'Batches held while scoring lags; newer batches are dropped and counted beyond this.'),
   define('metrics.listen', '"host:port" or ""', listenValue, '127.0.0.1:9477',
@@ -178,7 +188,7 @@ export interface ConfigKeyDescription {
   readonly key: string;
   readonly env: string;
   readonly type: string;
-  /** the default as a file would write it ("(number of cores)" for scoring.threads) */
+  /** the default as a file would write it (a description of the rule for scoring.threads, which depends on the machine) */
   readonly default: unknown;
   readonly description: string;
 }
@@ -188,7 +198,7 @@ export function describeConfigKeys(): ConfigKeyDescription[] {
     key: k.key,
     env: k.env,
     type: k.type,
-    default: k.key === 'scoring.threads' ? '(number of cores)' : k.toFileValue(k.defaultValue()),
+    default: k.key === 'scoring.threads' ? '(0 up to 2 cores, else cores − 1)' : k.toFileValue(k.defaultValue()),
     description: k.description,
   }));
 }

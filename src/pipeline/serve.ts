@@ -1,7 +1,6 @@
 // Runs the sidecar: connect to Zeek, score every published record, answer with anomaly and
 // mitigate events, append scores to a file, serve metrics, reload models on SIGHUP or a changed
 // model file; stop cleanly on SIGINT/SIGTERM after everything received from Zeek is scored and written.
-import os from 'node:os';
 import { streamOfModule, type LogModule } from '../zeek/record.js';
 import { ZeekWebSocketClient, type GapInfo, type ZeekClientStats } from '../zeek/websocket-client.js';
 import { logsSubscription } from '../zeek/broker-contract.js';
@@ -11,7 +10,7 @@ import { SERVE_LOG_EVENTS } from '../sinks/json-logger.js';
 import { SidecarMetrics } from '../sinks/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../sinks/metrics-server.js';
 import { UsageError } from '../errors.js';
-import type { ServeConfig } from '../config/index.js';
+import { defaultScoringThreads, type ServeConfig } from '../config/index.js';
 import { loadModelSet } from './model-set.js';
 import { InlineScoringEngine, ScoringPool } from './scoring-pool.js';
 import { ModelReloader, type ReloadResult } from './model-reload.js';
@@ -59,9 +58,8 @@ export const DEFAULT_SERVE_SETTINGS: Readonly<ServeSettings> = {
   topFeatures: 3,
   minProbability: null,
   mitigation: {},
-  // one worker per core, as the config's scoring.threads: on 2 cores, 2 workers beat 1 in throughput and in
-  // p99 latency with many anomalies (bench/serve.bench.ts); the main thread only decodes frames and answers
-  threads: Math.max(1, os.availableParallelism()),
+  // as the config's scoring.threads (see defaultScoringThreads)
+  threads: defaultScoringThreads(),
   exitOnEnd: false,
   metricsListen: '',
   warmUp: true,

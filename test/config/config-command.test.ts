@@ -57,6 +57,6 @@ describe('config command', () => {
   it('keys lists every key with its env var', async () => {
     const text = await run(['config', 'keys']);
     expect(text).to.contain('zeek.reconnect.initial_ms  (AZW_ZEEK_RECONNECT_INITIAL_MS; integer ≥ 1; default 250)');
-    expect(text).to.contain('scoring.threads  (AZW_SCORING_THREADS; integer ≥ 0; default "(number of cores)")');
+    expect(text).to.contain('scoring.threads  (AZW_SCORING_THREADS; integer ≥ 0; default "(0 up to 2 cores, else cores − 1)")');
   });
 });

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, describeConfigKeys, envNameOf, resolveServeConfig, resolveServeConfigWithOrigins } from '../../src/config/index.js';
+import { ConfigError, defaultScoringThreads, describeConfigKeys, envNameOf, resolveServeConfig, resolveServeConfigWithOrigins } from '../../src/config/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'azw-config-'));
 function configFile(name: string, text: string): string {
@@ -31,7 +31,7 @@ describe('resolveServeConfig', () => {
     expect(config.models).to.deep.equal({ dir: 'models', modules: 'all', watch: true });
     expect(config.output).to.deep.equal({ file: 'scores.ndjson', topFeatures: 3 });
     expect(config.mitigation).to.include({ enabled: false, dryRun: true, maxBlocksPerMinute: 10, durationSeconds: 0, blockResponders: false });
-    expect(config.scoring.threads).to.equal(availableParallelism());
+    expect(config.scoring.threads).to.equal(defaultScoringThreads(availableParallelism()));
     // 0 threads (score in the main thread) is a setting like any other, from env as from a flag
     expect(resolveServeConfig({ env: { AZW_SCORING_THREADS: '0' } }).scoring.threads).to.equal(0);
     expect(config.metrics.listen).to.equal('127.0.0.1:9477');
@@ -156,5 +156,11 @@ describe('resolveServeConfig', () => {
   it('accepts an empty file and empty sections', () => {
     expect(resolveServeConfig({ file: configFile('empty.yaml', '') }).zeek.url).to.equal('ws://127.0.0.1:27759/v1/messages/json');
     expect(resolveServeConfig({ file: configFile('sections.yaml', 'zeek:\nscoring:\n  # threads: 2\n') }).log.level).to.equal('info');
+  });
+});
+
+describe('defaultScoringThreads', () => {
+  it('scores in the main thread on 2 cores or fewer, and leaves the main thread a core above that', () => {
+    expect([1, 2, 3, 4, 16].map((cores) => defaultScoringThreads(cores))).to.deep.equal([0, 0, 2, 3, 15]);
   });
 });
