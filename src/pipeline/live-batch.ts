@@ -1,7 +1,7 @@
 // Scores one batch of live records (to_json strings from Zeek's log_records event) in the
 // current thread: parse → score → format. Used directly, and inside each scoring worker.
 import { ZeekLogParseError } from '../errors.js';
-import { formatScoreLine } from '../sinks/score-file.js';
+import { ScoreLineEncoder } from '../sinks/score-file.js';
 import { SCORE_RATIO_BUCKETS } from '../sinks/metrics.js';
 import { parseLiveRecord } from '../zeek/index.js';
 import type { LogStream } from '../zeek/record.js';
@@ -26,8 +26,8 @@ export interface ScoreRatioHistogram {
 }
 
 export interface BatchOutcome {
-  /** NDJSON score lines, ready to append */
-  lines: string;
+  /** NDJSON score lines, UTF-8, ready to append */
+  lines: Uint8Array;
   scored: number;
   anomalies: ScoredRecord[];
   /** records that did not parse, by reason */
@@ -44,7 +44,7 @@ export function emptyRatioHistogram(): ScoreRatioHistogram {
 }
 
 export function emptyOutcome(): BatchOutcome {
-  return { lines: '', scored: 0, anomalies: [], invalid: {}, unscored: 0, ratios: emptyRatioHistogram() };
+  return { lines: new Uint8Array(0), scored: 0, anomalies: [], invalid: {}, unscored: 0, ratios: emptyRatioHistogram() };
 }
 
 function observeRatio(histogram: ScoreRatioHistogram, score: number, threshold: number): void {
@@ -57,8 +57,12 @@ function observeRatio(histogram: ScoreRatioHistogram, score: number, threshold: 
   histogram.sum += ratio;
 }
 
+/** Room for a typical line (~300 bytes); explanations make the buffer grow. */
+const LINE_BYTES_PER_RECORD = 400;
+
 export function scoreLiveBatch(batch: LiveBatch, scorer: RecordScorer): BatchOutcome {
   const outcome = emptyOutcome();
+  const lines = new ScoreLineEncoder(LINE_BYTES_PER_RECORD * batch.records.length);
   let line = 0;
   for (const json of batch.records) {
     line++;
@@ -77,16 +81,17 @@ export function scoreLiveBatch(batch: LiveBatch, scorer: RecordScorer): BatchOut
       continue;
     }
     outcome.scored++;
-    outcome.lines += formatScoreLine(scored);
+    lines.add(scored);
     observeRatio(outcome.ratios, scored.score, scored.threshold);
     if (scored.anomalous) outcome.anomalies.push(scored);
   }
+  outcome.lines = lines.copy();
   return outcome;
 }
 
 /** Adds `from` into `into` (merging the parts of a batch scored on several workers). */
 export function addOutcome(into: BatchOutcome, from: BatchOutcome): void {
-  into.lines += from.lines;
+  if (from.lines.length > 0) into.lines = into.lines.length === 0 ? from.lines : Buffer.concat([into.lines, from.lines]);
   into.scored += from.scored;
   into.unscored += from.unscored;
   for (const a of from.anomalies) into.anomalies.push(a);
