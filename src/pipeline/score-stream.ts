@@ -10,22 +10,16 @@ export async function scoreInto(
   writer: ScoreFileWriter,
   onScored?: (scored: ScoredRecord) => void,
 ): Promise<number> {
-  let written = 0;
-  for await (const entry of entries) {
-    const scored = scorer.score(entry);
-    if (scored === undefined) continue;
-    writer.write(scored);
-    onScored?.(scored);
-    written++;
-    if ((written & 0x3ff) === 0) await writer.flush();
-  }
-  await writer.flush();
-  return written;
+  return scoreBatchesInto(oneByOne(entries), scorer, writer, onScored);
+}
+
+async function* oneByOne(entries: AsyncIterable<LogEntry>): AsyncGenerator<readonly LogEntry[]> {
+  for await (const entry of entries) yield [entry];
 }
 
 /**
- * scoreInto for batches of entries (readLogFileBatches): the same lines in the same order, with one
- * async step per batch instead of one per record. Returns the number of lines written.
+ * Score batches of entries (readLogFileBatches) and write one line each, in order, with one async step per
+ * batch instead of one per record; waits for the file about every 1024 lines. Returns the lines written.
  */
 export async function scoreBatchesInto(
   batches: AsyncIterable<readonly LogEntry[]>,
@@ -43,7 +37,6 @@ export async function scoreBatchesInto(
       onScored?.(scored);
       written++;
     }
-    // same rhythm as scoreInto: wait for the file about every 1024 lines
     if (written >>> 10 !== before >>> 10) await writer.flush();
   }
   await writer.flush();
