@@ -11,8 +11,8 @@ import {
 
 /**
  * Scoring threads unless configured. Handing records to a worker costs more CPU than scoring them in the main thread
- * (bench/serve.bench.ts on 2 cores: 26 µs a record with 0 threads, 40 with 1, 56 with 2; 42k, 34k and 30k records/s;
- * p99 from a cold start 24 ms against 170–180 ms), so workers only pay when there are cores to spare: the main thread
+ * (bench/serve.bench.ts on 2 cores: 26–31 µs of CPU a record with 0 threads, 40–45 with 1, 55–60 with 2;
+ * 35–42k, 29–34k and 29–32k records/s; p99 from a cold start 24–86 ms against 130–335 ms), so workers only pay when there are cores to spare: the main thread
  * keeps one for decoding and answering, the workers get the rest.
  */
 export function defaultScoringThreads(cores: number = availableParallelism()): number {
