@@ -9,7 +9,7 @@ import { writeHtmlReport } from '../eval/report-html.js';
 import { writeJsonReport } from '../eval/report-json.js';
 import { formatTextReport } from '../eval/report-text.js';
 import { parseSplitTimestamp, type TimeSplit } from '../eval/split.js';
-import { DEFAULT_TRAIN_OPTIONS } from '../pipeline/train-module.js';
+import { DEFAULT_TRAIN_OPTIONS, THRESHOLD_METHODS, type ThresholdMethod } from '../pipeline/train-module.js';
 import type { LogModule } from '../zeek/record.js';
 import { collectStrings, modulesOption, parseFraction } from './options.js';
 
@@ -29,6 +29,7 @@ interface EvalCliOptions {
   splitTs?: string;
   trainOn: TrainOn;
   targetFpr: number;
+  thresholdMethod: ThresholdMethod;
   calibrationFraction: number;
   featureSet: FeatureSet;
   localNets?: string[];
@@ -69,6 +70,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--split-ts <time>', 'first instant of the test period: epoch seconds or ISO 8601')
     .addOption(new Option('--train-on <which>', 'training records of the earlier period: all but attacks, or only those labelled benign').choices(['non-attack', 'benign']).default('non-attack'))
     .option('--target-fpr <p>', 'alerts wanted per benign record (1e-4 = one per 10,000)', parseFraction, DEFAULT_TRAIN_OPTIONS.targetFpr)
+    .addOption(new Option('--threshold-method <method>', 'tail: power-law tail of the top calibration scores; log-normal: KitNET spec §7').choices(THRESHOLD_METHODS).default(DEFAULT_TRAIN_OPTIONS.thresholdMethod))
     .option('--calibration-fraction <x>', 'share of the training records held out to calibrate the threshold', parseFraction, DEFAULT_TRAIN_OPTIONS.calibrationFraction)
     .addOption(new Option('--feature-set <set>', "features: this project's, or the original tool's fixed lists (no host context)").choices(['default', 'original']).default('default'))
     .option('--local-nets <cidr...>', `local networks (default ${DEFAULT_FEATURIZER_OPTIONS.localNets.join(' ')})`, collectStrings)
@@ -109,6 +111,7 @@ async function runEval(files: string[], opts: EvalCliOptions): Promise<void> {
       ...DEFAULT_TRAIN_OPTIONS,
       calibrationFraction: opts.calibrationFraction,
       targetFpr: opts.targetFpr,
+      thresholdMethod: opts.thresholdMethod,
       featurizer: opts.localNets !== undefined ? { localNets: opts.localNets } : {},
     },
     onProgress: opts.progress ? (message) => process.stderr.write(`eval: ${message}\n`) : undefined,

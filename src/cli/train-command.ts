@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_FEATURIZER_OPTIONS } from '../features/index.js';
 import { modelPath } from '../model/model-file.js';
 import type { TrainJob, TrainWorkerMessage } from '../pipeline/train-worker.js';
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress } from '../pipeline/train-module.js';
+import { DEFAULT_TRAIN_OPTIONS, THRESHOLD_METHODS, type ThresholdMethod, type TrainOptions, type TrainProgress } from '../pipeline/train-module.js';
 import { findLogFiles } from '../zeek/index.js';
 import { streamOfModule, type LogModule } from '../zeek/record.js';
 import {
@@ -36,6 +36,7 @@ interface TrainCliOptions {
   hiddenRatio?: number;
   calibrationFraction: number;
   targetFpr: number;
+  thresholdMethod: ThresholdMethod;
   localNets?: string[];
   hostContext: boolean;
   progress: boolean;
@@ -58,6 +59,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--hidden-ratio <x>', 'hidden/visible size of each autoencoder', parseFraction)
     .option('--calibration-fraction <x>', 'share of the latest records held out to calibrate the threshold', parseFraction, DEFAULT_TRAIN_OPTIONS.calibrationFraction)
     .option('--target-fpr <p>', 'alerts wanted per benign record (1e-4 = one per 10,000)', parseFraction, DEFAULT_TRAIN_OPTIONS.targetFpr)
+    .addOption(new Option('--threshold-method <method>', 'tail: power-law tail of the top calibration scores; log-normal: KitNET spec §7').choices(THRESHOLD_METHODS).default(DEFAULT_TRAIN_OPTIONS.thresholdMethod))
     .option('--local-nets <cidr...>', `local networks (default ${DEFAULT_FEATURIZER_OPTIONS.localNets.join(' ')})`, collectStrings)
     .option('--no-host-context', 'leave out the per-host context features')
     .addOption(new Option('--no-progress', 'no progress bars (plain lines instead)'))
@@ -94,6 +96,7 @@ async function runTrain(opts: TrainCliOptions): Promise<void> {
     },
     calibrationFraction: opts.calibrationFraction,
     targetFpr: opts.targetFpr,
+    thresholdMethod: opts.thresholdMethod,
   };
   const jobs: TrainJob[] = [];
   for (const module of modules) {

@@ -88,8 +88,13 @@ export function calibrateThreshold(benignScores: ArrayLike<number>, targetFpr: n
   const fitted = tailQuantile(tail, n, targetFpr);
   const cap = MAX_EXTRAPOLATION * maxScore;
   const method: CalibrationMethod = fitted > cap ? 'tail-fit-capped' : 'tail-fit';
-  const calibration: Calibration = { mu, sigma, threshold: Math.min(fitted, cap), targetFpr, samples: n, method, tail, maxScore };
-  calibration.expectedFpr = method === 'tail-fit' ? targetFpr : tailProbability(calibration.threshold, calibration);
+  let threshold = Math.min(fitted, cap);
+  // A target finer than 1/n lies beyond every calibration score; a fit that lands on or below the largest (equal
+  // top scores give γ = 0) would make those very benign records alert, so the threshold goes just above it.
+  if (threshold <= maxScore && n * targetFpr < 1) threshold = maxScore * (1 + 2 * Number.EPSILON);
+  const calibration: Calibration = { mu, sigma, threshold, targetFpr, samples: n, method, tail, maxScore };
+  // the fit's own quantile is exactly the target (tailProbability would give it back up to rounding)
+  calibration.expectedFpr = threshold === fitted ? targetFpr : tailProbability(threshold, calibration);
   return calibration;
 }
 

@@ -62,7 +62,8 @@ const LINE_BYTES_PER_RECORD = 400;
 
 export function scoreLiveBatch(batch: LiveBatch, scorer: RecordScorer): BatchOutcome {
   const outcome = emptyOutcome();
-  const lines = new ScoreLineEncoder(LINE_BYTES_PER_RECORD * batch.records.length);
+  // sized for a typical batch, grown when needed: a batch's size comes from the network
+  const lines = new ScoreLineEncoder(Math.min(LINE_BYTES_PER_RECORD * batch.records.length, 64 * 1024));
   let line = 0;
   for (const json of batch.records) {
     line++;

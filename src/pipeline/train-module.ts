@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { UsageError } from '../errors.js';
 import { VocabularyLearner, type FeaturizerOptions } from '../features/index.js';
 import { KitNET, calibrateThreshold, DEFAULT_KITNET_OPTIONS, type KitNETOptions } from '../kitnet/index.js';
+import { logNormalThreshold } from '../kitnet/threshold.js';
 import { describeCalibration } from '../kitnet/threshold.js';
 import type { ModelContents } from '../model/model-file.js';
 import { packageVersion } from '../cli/version.js';
@@ -23,6 +24,8 @@ export interface TrainOptions {
   calibrationFraction: number;
   /** wanted false-positive rate on benign records (1e-4 = one alert per 10,000) */
   targetFpr: number;
+  /** 'tail': a power-law tail fitted to the top calibration scores (default); 'log-normal': the KitNET spec §7 fit */
+  thresholdMethod: ThresholdMethod;
   /** replaces the first-pass VocabularyLearner (eval's `--feature-set original`); not for model files */
   featureLearner?: (module: LogModule) => Pick<VocabularyLearner, 'observe' | 'build'>;
 }
@@ -32,7 +35,11 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = {
   featurizer: {},
   calibrationFraction: 0.1,
   targetFpr: 1e-4,
+  thresholdMethod: 'tail',
 };
+
+export type ThresholdMethod = 'tail' | 'log-normal';
+export const THRESHOLD_METHODS: readonly ThresholdMethod[] = ['tail', 'log-normal'];
 
 /** Fewer records than this cannot give a meaningful feature map and threshold. */
 export const MIN_TRAINING_RECORDS = 200;
@@ -187,7 +194,8 @@ export async function trainFromSource(
     }
   }
   const targetFpr = options.targetFpr;
-  const calibration = calibrateThreshold(calibrationScores.subarray(0, calibrated), targetFpr);
+  const benignScores = calibrationScores.subarray(0, calibrated);
+  const calibration = options.thresholdMethod === 'log-normal' ? logNormalThreshold(benignScores, targetFpr) : calibrateThreshold(benignScores, targetFpr);
   onProgress({ module, phase: 'done', done: total, total });
   const notes = [...plan.notes];
   if (rejected > 0) notes.push(`${rejected} calibration records were refused by the engine (non-finite features)`);

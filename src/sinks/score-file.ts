@@ -26,8 +26,10 @@ export function formatScoreLine(s: ScoredRecord): string {
 export class ScoreLineEncoder {
   bytes: Buffer;
   length = 0;
+  private readonly capacity: number;
 
   constructor(capacity: number) {
+    this.capacity = capacity;
     this.bytes = Buffer.allocUnsafe(capacity);
   }
 
@@ -50,10 +52,13 @@ export class ScoreLineEncoder {
     return Uint8Array.prototype.slice.call(this.bytes, 0, this.length);
   }
 
-  /** Takes the bytes written so far, leaving a fresh buffer (the stream keeps the old one until it is written). */
+  /**
+   * Takes the bytes written so far, leaving a fresh buffer of the first size (the stream keeps the old one until
+   * it is written; one huge batch must not make every later buffer huge).
+   */
   take(): Buffer {
     const taken = this.bytes.subarray(0, this.length);
-    this.bytes = Buffer.allocUnsafe(this.bytes.length);
+    this.bytes = Buffer.allocUnsafe(this.capacity);
     this.length = 0;
     return taken;
   }

@@ -140,9 +140,16 @@ describe('calibrateThreshold on small calibration sets', () => {
     const tiny = calibrateThreshold([0.1, 0.2, 0.3], 1e-4);
     expect(tiny.tail).to.deep.include({ start: 0.1, samples: 2 });
     const flat = calibrateThreshold(new Array(40).fill(0.25), 1e-4);
-    expect(flat.threshold).to.equal(0.25);
+    // the benign records themselves must not alert (anomalous = score ≥ threshold)
+    expect(flat.threshold).to.be.greaterThan(0.25).and.lessThan(0.2500001);
     expect(tailProbability(0.26, flat)).to.equal(0);
     expect(logTailProbability(0.25, flat)).to.be.closeTo(Math.log(10 / 40), 1e-12);
   });
-});
 
+  it('keeps a block of equal benign top scores below the threshold, and says what rate to expect', () => {
+    const spread = Array.from({ length: 1000 }, (_, i) => 0.01 + 0.2 * ((i * 7919) % 1000) / 1000);
+    const calibration = calibrateThreshold([...spread, ...new Array(40).fill(0.3)], 1e-4);
+    expect(calibration.threshold).to.be.greaterThan(0.3);
+    expect(calibration.expectedFpr).to.equal(tailProbability(calibration.threshold, calibration));
+  });
+});

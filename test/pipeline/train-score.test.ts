@@ -6,6 +6,7 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normalUpperQuantile } from '../../src/kitnet/index.js';
 import { loadScoringModel, restoreModel } from '../../src/model/loaded-model.js';
 import { decodeModel, encodeModel, modelPath } from '../../src/model/model-file.js';
 import { RecordScorer } from '../../src/pipeline/record-scorer.js';
@@ -66,6 +67,21 @@ describe('train → model files → score and infer (fixtures)', function () {
       expect(calibration.threshold).to.be.at.most(2 * calibration.maxScore!);
       expect(trainErr).to.match(new RegExp(`train: ${module}: threshold [\\d.e-]+ from a power-law tail fitted to the top ${calibration.tail!.samples} of ${calibration.samples} calibration scores`));
     }
+  });
+
+  it('calibrates with the spec §7 log-normal when asked (--threshold-method log-normal), on the same held-out scores', async () => {
+    const logNormalDir = path.join(dir, 'models-log-normal');
+    const r = spawnSync(process.execPath, [bin, 'train', '--log-dir', path.join(fixtures, 'logdir'), '--modules', 'SSH', '--model-dir', logNormalDir, '--threshold-method', 'log-normal'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^SSH\s.*\blog-normal\b/m);
+    const tail = (await loadScoringModel(modelPath(modelDir, 'SSH'))).calibration;
+    const logNormal = (await loadScoringModel(modelPath(logNormalDir, 'SSH'))).calibration;
+    expect(logNormal.method).to.equal('log-normal');
+    expect(logNormal.tail).to.equal(undefined);
+    // same model, same held-out scores: the same fit of their logs, a different threshold from it
+    expect(logNormal.mu).to.equal(tail.mu);
+    expect(logNormal.threshold).to.be.closeTo(Math.exp(logNormal.mu + logNormal.sigma * normalUpperQuantile(1e-4)), 1e-12);
+    expect(spawnSync(process.execPath, [bin, 'train', '--log-dir', path.join(fixtures, 'logdir'), '--modules', 'SSH', '--model-dir', logNormalDir, '--threshold-method', 'max'], { encoding: 'utf8' }).status).to.equal(2);
   });
 
   it('loads a calibration stored before tail fitting, and refuses a tail-fit calibration without its tail', async () => {
