@@ -127,7 +127,7 @@ export class ZeekPackageModel {
     const notice: NoticeLine = {
       ts, uid: a.uid, 'id.orig_h': a.originator.host, 'id.orig_p': origPort, 'id.resp_h': a.responder.host,
       'id.resp_p': resp.port, proto: resp.proto === '?' ? 'unknown_transport' : resp.proto, note: NOTICE_ANOMALOUS_RECORD,
-      msg: `${a.stream} record scored ${a.score.toFixed(3)}, above its threshold ${a.threshold.toFixed(3)}`, sub: a.summary,
+      msg: `${a.stream} record scored ${zeekFixed3(a.score)}, above its threshold ${zeekFixed3(a.threshold)}`, sub: a.summary,
       src: a.originator.host, dst: a.responder.host, p: resp.port, actions: ['Notice::ACTION_LOG'], suppress_for: suppressFor,
     };
     this.notices.push(notice);
@@ -158,8 +158,8 @@ export class ZeekPackageModel {
     const note = action.action === 'refused' ? NOTICE_MITIGATION_REFUSED : NOTICE_HOST_BLOCKED;
     if (!this.admitNotice(note, m.address, ts)) return;
     const msg = action.action === 'refused'
-      ? `not blocking ${m.address} (score ${m.score.toFixed(3)}): ${action.reason}`
-      : `blocked ${m.address} ${m.durationSeconds > 0 ? `for ${zeekInterval(m.durationSeconds)}` : 'with catch-and-release'} (score ${m.score.toFixed(3)})`;
+      ? `not blocking ${m.address} (score ${zeekFixed3(m.score)}): ${action.reason}`
+      : `blocked ${m.address} ${m.durationSeconds > 0 ? `for ${zeekInterval(m.durationSeconds)}` : 'with catch-and-release'} (score ${zeekFixed3(m.score)})`;
     const notice: NoticeLine = {
       ts, uid: '', 'id.orig_h': '', 'id.orig_p': 0, 'id.resp_h': '', 'id.resp_p': 0, proto: '', note, msg, sub: m.reason,
       src: m.address, dst: '', p: 0, actions: ['Notice::ACTION_LOG'], suppress_for: this.suppressFor(),
@@ -202,4 +202,17 @@ export function zeekInterval(seconds: number): string {
     rest -= whole * size;
   }
   return parts.length > 0 ? parts.join(' ') : `${seconds} secs`;
+}
+
+/**
+ * fmt("%.3f", v) as Zeek's printf writes it: like toFixed(3), except on exact binary ties (v·16 an odd integer, the
+ * only doubles exactly halfway between two 3-decimal values), which printf rounds to even and toFixed rounds up.
+ */
+export function zeekFixed3(v: number): string {
+  const sixteenths = v * 16;
+  if (!(Number.isInteger(sixteenths) && Math.abs(sixteenths) % 2 === 1)) return v.toFixed(3);
+  const thousandths = v * 1000; // exact: an odd multiple of 62.5
+  const down = Math.floor(thousandths);
+  const even = down % 2 === 0 ? down : down + 1;
+  return (even / 1000).toFixed(3);
 }

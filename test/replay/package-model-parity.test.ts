@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import {
   DEFAULT_NOTICE_SUPPRESSION_SECONDS, NOTICE_ANOMALOUS_RECORD, NOTICE_HOST_BLOCKED, NOTICE_MITIGATION_REFUSED,
-  ZeekPackageModel, zeekInterval,
+  ZeekPackageModel, zeekFixed3, zeekInterval,
 } from '../../src/replay/zeek-package-model.js';
 import { anomalyEvent, mitigateEvent } from '../../src/zeek/broker-contract.js';
 
@@ -20,13 +20,25 @@ function capture(text: string, pattern: RegExp, what: string): string {
   return match![1]!;
 }
 
-/** Zeek's fmt for the directives the package uses: %s (addr, string, count) and %.3f. */
+/** Zeek's fmt for the directives the package uses: %s (addr, string, count) and %.3f (printf: ties to even). */
 function zeekFmt(format: string, ...args: (string | number)[]): string {
   let next = 0;
   return format.replace(/%(\.3f|s)/g, (directive) => {
     const value = args[next++]!;
-    return directive === '%.3f' ? (value as number).toFixed(3) : String(value);
+    return directive === '%.3f' ? printfFixed3(value as number) : String(value);
   });
+}
+
+/** %.3f from the exact decimal expansion of the double, rounded half to even, as C's printf does. */
+function printfFixed3(v: number): string {
+  // 0.0625 is exactly 625/10000: its expansion to 20 places shows whether it is a tie, which toFixed(3) hides
+  const [whole, fraction] = Math.abs(v).toFixed(20).split('.') as [string, string];
+  let kept = BigInt(whole + fraction.slice(0, 3));
+  const rest = fraction.slice(3);
+  const half = '5'.padEnd(rest.length, '0');
+  if (rest > half || (rest === half && kept % 2n === 1n)) kept += 1n;
+  const digits = kept.toString().padStart(4, '0');
+  return `${v < 0 ? '-' : ''}${digits.slice(0, -3)}.${digits.slice(-3)}`;
 }
 
 const INTERVAL_UNITS: Record<string, number> = { usec: 1e-6, msec: 1e-3, sec: 1, secs: 1, min: 60, mins: 60, hr: 3600, hrs: 3600, day: 86400, days: 86400 };
@@ -82,6 +94,13 @@ describe('ZeekPackageModel against the package scripts', () => {
     ]);
     expect(on.notices[1]!.msg).to.equal(zeekFmt(blockFormat, '10.2.2.2', catchRelease, 0.75));
     expect(on.notices[2]!.msg).to.equal(zeekFmt(blockFormat, '10.3.3.3', zeekFmt(drop, zeekInterval(3600)), 0.125));
+  });
+
+  it('rounds %.3f as printf does: exact binary ties to even, everything else to nearest', () => {
+    for (const v of [0.0625, 0.1875, 2.0625, 0.5625, 0.0635, 0.12345, 0.9995, 1.0005, 0.25, 0.123456789, 7.3125]) {
+      expect(zeekFixed3(v), String(v)).to.equal(printfFixed3(v));
+    }
+    expect(zeekFixed3(0.0625)).to.equal('0.062');
   });
 
   it('renders intervals as Zeek does (600 s is "10.0 mins" in the 8.2.2 transcript)', () => {
