@@ -187,10 +187,11 @@ export function flattenInto(
   skipTopLevel?: ReadonlySet<string>,
 ): void {
   if (depth > MAX_NESTING) throw new ZeekLogParseError('bad-value', 'nested too deeply', { ...where, field: prefix });
-  for (const key of Object.keys(value)) {
+  // for…in rather than Object.keys: the same own keys in the same order on JSON.parse's plain objects, no array
+  for (const key in value) {
     // skipped rather than deleted afterwards: `delete` would turn every record into a slow dictionary object
     if (skipTopLevel !== undefined && skipTopLevel.has(key)) continue;
-    const name = prefix === '' ? key : `${prefix}.${key}`;
+    const name = prefix === '' ? key : dottedName(prefix, key);
     if (key === '__proto__') throw new ZeekLogParseError('bad-value', 'forbidden field name', { ...where, field: name });
     const item = value[key];
     switch (typeof item) {
@@ -219,8 +220,29 @@ export function flattenInto(
 }
 
 function isPortObject(item: object): item is { port: unknown; proto: string } {
-  const keys = Object.keys(item);
-  return keys.length === 2 && 'port' in item && 'proto' in item && typeof item.proto === 'string';
+  if (!('port' in item && 'proto' in item && typeof item.proto === 'string')) return false;
+  let keys = 0;
+  for (const key in item) if (key !== undefined) keys++;
+  return keys === 2;
+}
+
+/** `prefix.key` names already made, by prefix: live records repeat the same few nested fields (`id.orig_h`, …). */
+const dottedNames = new Map<string, Map<string, string>>();
+/** Keys come from the network: past this many, names are made afresh rather than remembered. */
+const MAX_DOTTED_NAMES = 4096;
+let rememberedNames = 0;
+
+function dottedName(prefix: string, key: string): string {
+  let names = dottedNames.get(prefix);
+  const known = names?.get(key);
+  if (known !== undefined) return known;
+  const name = `${prefix}.${key}`;
+  if (rememberedNames < MAX_DOTTED_NAMES) {
+    if (names === undefined) dottedNames.set(prefix, (names = new Map()));
+    names.set(key, name);
+    rememberedNames++;
+  }
+  return name;
 }
 
 function checkedPort(port: unknown, field: string, where: RecordSource): number {
