@@ -206,9 +206,10 @@ export class KitNET {
   explain(x: ArrayLike<number>, names?: readonly string[], top = 5): ScoreExplanation {
     this.checkInput(x);
     this.checkReady();
-    // the per-autoencoder path: it leaves each autoencoder's x̂ and z behind for the reasons below
-    const score = this.executeGathered(x);
-    const autoencoderRmse = Float64Array.from(this.output!.input);
+    const packed = this.packedScorer();
+    const squaredErrors = new Float64Array(packed.ensembleSlots);
+    const autoencoderRmse = new Float64Array(this.ensemble.length);
+    const score = packed.explain(x, squaredErrors, autoencoderRmse);
     // the `top` worst inputs, kept in order as they are found: objects are built for those only
     const keep = Math.max(0, top);
     const worst: { a: number; slot: number; index: number; error: number }[] = [];
@@ -216,7 +217,7 @@ export class KitNET {
       const ae = this.ensemble[a]!;
       for (let slot = 0; slot < ae.visible; slot++) {
         const index = this.mapIndices[this.mapOffsets[a]! + slot]!;
-        const error = (ae.normalised[slot]! - ae.reconstruction[slot]!) ** 2;
+        const error = squaredErrors[this.mapOffsets[a]! + slot]!;
         let at = worst.length;
         // larger error first, then lower index (a stable order for ties)
         while (at > 0 && (worst[at - 1]!.error < error || (worst[at - 1]!.error === error && worst[at - 1]!.index > index))) at--;
@@ -334,6 +335,16 @@ export class KitNET {
       const start = mapOffsets[a]!;
       for (let slot = 0; slot < input.length; slot++) input[slot] = x[mapIndices[start + slot]!]!;
     }
+  }
+
+  /**
+   * score(x) the slow way, through each Autoencoder object in turn (executeInto), as KitNET-py computes it. Kept as
+   * the reference the packed scorer is tested against, bit for bit; not for production use.
+   */
+  scoreUnpacked(x: ArrayLike<number>): number {
+    this.checkInput(x);
+    this.checkReady();
+    return this.executeGathered(x);
   }
 
   private executeGathered(x: ArrayLike<number>): number {

@@ -39,6 +39,8 @@ export class PackedScorer {
   private readonly layer: Float64Array;
   /** RMSEs are written here rather than returned, so no double is boxed between units */
   private readonly result = new Float64Array(1);
+  /** during explain(): (x̂ − z)² of every input slot is kept here (null while scoring) */
+  private squaredErrors: Float64Array | null = null;
 
   constructor(ensemble: readonly Autoencoder[], output: Autoencoder, mapIndices: Int32Array) {
     const all = [...ensemble, output];
@@ -85,6 +87,26 @@ export class PackedScorer {
     this.layer = new Float64Array(ensemble.length);
   }
 
+  /**
+   * score(x), also keeping what made it: (x̂ − z)² of each ensemble input in map order (slot s is input
+   * mapIndices[s]) into `squaredErrors`, and each ensemble autoencoder's RMSE into `autoencoderRmse`.
+   */
+  explain(x: ArrayLike<number>, squaredErrors: Float64Array, autoencoderRmse: Float64Array): number {
+    this.squaredErrors = squaredErrors;
+    try {
+      const score = this.score(x);
+      autoencoderRmse.set(this.layer);
+      return score;
+    } finally {
+      this.squaredErrors = null;
+    }
+  }
+
+  /** Input slots of the ensemble (the length explain() wants for squaredErrors). */
+  get ensembleSlots(): number {
+    return this.visibleStart[this.units - 1]!;
+  }
+
   /** The anomaly score of x (KitNET's execute); x must already be checked (length n, finite values). */
   score(x: ArrayLike<number>): number {
     const { mapIndices, visibleStart, normalised, layer, lo, denominator, softClip } = this;
@@ -122,6 +144,7 @@ export class PackedScorer {
     const e = x - this.sigmoid(decoded + this.visibleBias[v0]!);
     let squaredError = 0;
     squaredError += e * e;
+    if (this.squaredErrors !== null) this.squaredErrors[v0] = e * e;
     target[index] = Math.sqrt(squaredError / 1);
   }
 
@@ -208,6 +231,11 @@ export class PackedScorer {
     for (i = 0; i < visible; i++) {
       const e = normalised[v0 + i]! - reconstruction[i]!;
       squaredError += e * e;
+    }
+    // explain(): the ensemble's errors per input (the output unit's slots lie past the array)
+    const kept = this.squaredErrors;
+    if (kept !== null && v0 < kept.length) {
+      for (i = 0; i < visible; i++) kept[v0 + i] = (normalised[v0 + i]! - reconstruction[i]!) ** 2;
     }
     target[index] = Math.sqrt(squaredError / visible);
   }
