@@ -74,21 +74,27 @@ export async function warmUpScoring(modelFiles: readonly string[], scorer: Parti
 /** Made-up batches per stream for warmUpAnswering: every record of them is answered as an anomaly. */
 export const WARM_UP_ANSWER_BATCHES = 24;
 
-/** An anomaly as the scorer reports one, made up from a warm-up record's index. */
+/**
+ * An anomaly as the scorer reports one, made up from a running count. Time runs on for hours across the warm-up
+ * (2.5 s an answer) and a few hosts recur, so risk decays, crosses the mitigation level, blocks and releases:
+ * every branch of the answer path gets type feedback, not just the first one.
+ */
 function madeUpAnomaly(stream: LogStream, i: number, originator: string): ScoredRecord {
   return {
-    ts: 1_700_000_000 + i * 0.37, uid: `Cwarm${i}`, stream, origH: originator, origP: 1024 + i,
-    respH: `192.0.2.${1 + (i % 50)}`, respP: 443, proto: 'tcp', score: 2 + (i % 10) / 10, threshold: 1, probability: 1e-6,
+    ts: 1_700_000_000 + i * 2.5, uid: `Cwarm${i}`, stream, origH: i % 3 === 0 ? `10.9.9.${i % 5}` : originator, origP: 1024 + (i % 60000),
+    respH: `192.0.2.${1 + (i % 50)}`, respP: 443, proto: 'tcp', score: 1 + (i % 20) / 10, threshold: 1, probability: 1e-6,
     anomalous: true, top: [{ feature: 'warm_up', says: `made-up record ${i} of the warm-up`, error: 1 }], model: 'warm-up',
   };
 }
 
 /** Stands in for the scoring engine: each record becomes an anomaly, through the pool's packing both ways. */
 class AnswerEverythingEngine implements ScoringEngine {
+  private answered = 0;
+
   async submit(batch: LiveBatch): Promise<BatchOutcome> {
     const records = unpackRecords(packRecords(batch.records));
     const outcome = emptyOutcome();
-    const anomalies = records.map((json, i) => madeUpAnomaly(batch.stream, i, originatorOf(json)));
+    const anomalies = records.map((json) => madeUpAnomaly(batch.stream, this.answered++, originatorOf(json)));
     outcome.anomalies = unpackAnomalies(packAnomalies(anomalies));
     outcome.scored = anomalies.length;
     return outcome;
