@@ -24,8 +24,9 @@ export function formatScoreLine(s: ScoredRecord): string {
  * than formatting the lines (~3 µs a line in `score`'s profile).
  */
 export class ScoreLineEncoder {
-  bytes: Buffer;
+  /** bytes written so far */
   length = 0;
+  private bytes: Buffer;
   private readonly capacity: number;
 
   constructor(capacity: number) {
