@@ -24,31 +24,47 @@ function endpoint(i: number, proto: string): string {
     `"resp_h":"192.0.2.${1 + (i % 50)}","resp_p":{"port":${[53, 80, 443, 22, 8080][i % 5]},"proto":"${proto}"},"ctx":{}}`;
 }
 
-/** A to_json-shaped record of `stream`; values vary with i so every branch of a featurizer is taken. */
+/**
+ * A to_json-shaped record of `stream`; values vary with i so every branch of a featurizer is taken, and fields come
+ * and go as in Zeek 8.2.2's own records (../shared/data/zeek-8.2.2: no `service` on unidentified connections, no
+ * `duration` or bytes on S0, no `rtt`/`answers` on unanswered queries, …) so the compiled code has seen each shape.
+ */
 export function warmUpRecord(stream: LogStream, i: number): string {
   const ts = 1_700_000_000 + i * 0.37;
   const head = `"ts":${ts},"uid":"Cwarm${i}"`;
   switch (stream) {
-    case 'conn':
-      return `{${head},${endpoint(i, i % 3 === 0 ? 'udp' : 'tcp')},"proto":"${i % 3 === 0 ? 'udp' : 'tcp'}","service":"${['dns', 'http', 'ssl', ''][i % 4]}",` +
-        `"duration":${(i % 97) * 1.5},"orig_bytes":${(i * 131) % 100000},"resp_bytes":${(i * 977) % 10000000},"conn_state":"${['SF', 'S0', 'REJ', 'RSTO'][i % 4]}",` +
+    case 'conn': {
+      const udp = i % 3 === 0;
+      const state = ['SF', 'S0', 'REJ', 'RSTO'][i % 4]!;
+      const service = i % 4 === 3 ? '' : `"service":"${['dns', 'http', 'ssl'][i % 3]}",`;
+      const volumes = state === 'S0' ? '' : `"duration":${(i % 97) * 1.5},"orig_bytes":${(i * 131) % 100000},"resp_bytes":${(i * 977) % 10000000},`;
+      return `{${head},${endpoint(i, udp ? 'udp' : 'tcp')},"proto":"${udp ? 'udp' : 'tcp'}",${service}${volumes}"conn_state":"${state}",` +
         `"local_orig":true,"local_resp":${i % 2 === 0},"missed_bytes":0,"history":"${['ShADadFf', 'S', 'ShR', 'Dd'][i % 4]}","orig_pkts":${i % 50},` +
-        `"orig_ip_bytes":${(i * 17) % 90000},"resp_pkts":${i % 40},"resp_ip_bytes":${(i * 29) % 90000}}`;
-    case 'dns':
-      return `{${head},${endpoint(i, 'udp')},"proto":"udp","trans_id":${i % 65536},"rtt":${(i % 10) / 1000},"query":"h${i % 300}.example${i % 3}.com",` +
-        `"qclass":1,"qclass_name":"C_INTERNET","qtype":${[1, 28, 15, 16][i % 4]},"qtype_name":"${['A', 'AAAA', 'MX', 'TXT'][i % 4]}","rcode":${i % 5 === 0 ? 3 : 0},` +
-        `"rcode_name":"${i % 5 === 0 ? 'NXDOMAIN' : 'NOERROR'}","AA":false,"TC":false,"RD":true,"RA":true,"Z":0,"answers":["192.0.2.${i % 250}"],"TTLs":[${60 + (i % 300)}.0],"rejected":false}`;
-    case 'http':
+        `"orig_ip_bytes":${(i * 17) % 90000},"resp_pkts":${i % 40},"resp_ip_bytes":${(i * 29) % 90000},"ip_proto":${udp ? 17 : 6}}`;
+    }
+    case 'dns': {
+      const answered = i % 3 !== 2;
+      const reply = answered
+        ? `"rtt":${(i % 10) / 1000},"query":"h${i % 300}.example${i % 3}.com","qclass":1,"qclass_name":"C_INTERNET","qtype":${[1, 28, 15, 16][i % 4]},"qtype_name":"${['A', 'AAAA', 'MX', 'TXT'][i % 4]}",` +
+          `"rcode":${i % 5 === 0 ? 3 : 0},"rcode_name":"${i % 5 === 0 ? 'NXDOMAIN' : 'NOERROR'}","AA":false,"TC":false,"RD":true,"RA":true,"Z":0,"answers":["192.0.2.${i % 250}"],"TTLs":[${60 + (i % 300)}.0],`
+        : `"query":"h${i % 300}.example${i % 3}.com","qclass":1,"qclass_name":"C_INTERNET","qtype":1,"qtype_name":"A","AA":false,"TC":false,"RD":true,"RA":false,"Z":0,`;
+      return `{${head},${endpoint(i, 'udp')},"proto":"udp","trans_id":${i % 65536},${reply}"rejected":false,"opcode":0,"opcode_name":"query"}`;
+    }
+    case 'http': {
+      const body = i % 3 === 0 ? '' : `,"resp_fuids":["Fwarm${i}"],"resp_mime_types":["text/html"]`;
       return `{${head},${endpoint(i, 'tcp')},"trans_depth":1,"method":"${['GET', 'POST', 'HEAD'][i % 3]}","host":"site${i % 40}.example","uri":"/p/${i % 500}?q=${i}",` +
-        `"version":"1.1","user_agent":"agent/${i % 9}","request_body_len":${(i * 13) % 5000},"response_body_len":${(i * 71) % 900000},` +
-        `"status_code":${[200, 404, 301, 500][i % 4]},"status_msg":"OK","tags":[],"resp_mime_types":["text/html"]}`;
+        `"referrer":"http://site${i % 7}.example/","version":"1.1","user_agent":"agent/${i % 9}","request_body_len":${(i * 13) % 5000},"response_body_len":${(i * 71) % 900000},` +
+        `"status_code":${[200, 404, 301, 500][i % 4]},"status_msg":"OK","tags":[]${body}}`;
+    }
     case 'ssh':
-      return `{${head},${endpoint(i, 'tcp')},"version":2,"auth_success":${i % 4 === 0},"auth_attempts":${i % 6},"direction":"INBOUND",` +
+      return `{${head},${endpoint(i, 'tcp')},"version":2,"auth_success":${i % 4 === 0},"auth_attempts":${i % 6},` +
         `"client":"SSH-2.0-OpenSSH_${8 + (i % 2)}.${i % 9}","server":"SSH-2.0-OpenSSH_9.6","cipher_alg":"chacha20-poly1305@openssh.com",` +
-        `"mac_alg":"umac-64-etm@openssh.com","compression_alg":"none","kex_alg":"curve25519-sha256","host_key_alg":"ssh-ed25519","host_key":"ab:cd:${i % 99}"}`;
-    case 'ssl':
+        `"mac_alg":"umac-64-etm@openssh.com","compression_alg":"none","kex_alg":"curve25519-sha256","host_key_alg":"ssh-ed25519","host_key_fingerprint":"ab:cd:${i % 99}"}`;
+    case 'ssl': {
+      const sni = i % 9 === 8 ? '' : `"server_name":"sni${i % 60}.example",`;
       return `{${head},${endpoint(i, 'tcp')},"version":"${['TLSv12', 'TLSv13', 'TLSv10'][i % 3]}","cipher":"TLS_AES_128_GCM_SHA256","curve":"x25519",` +
-        `"server_name":"sni${i % 60}.example","resumed":${i % 5 === 0},"established":${i % 7 !== 0},"ssl_history":"CsiI","sni_matches_cert":true}`;
+        `${sni}"resumed":${i % 5 === 0},"established":${i % 7 !== 0},"ssl_history":"CsiI"${i % 2 === 0 ? ',"sni_matches_cert":true' : ''}}`;
+    }
   }
 }
 
