@@ -10,8 +10,9 @@ import {
   numericBlock,
   numberKey,
   responderPortKey,
+  stringShapeBlock,
   type CategoricalField,
-  type FeatureUnit,
+  type GroupColumn,
   type RecordFeatureContext,
   type RecordFeatureModule,
 } from './feature-parts.js';
@@ -55,23 +56,17 @@ const DNS_NUMERICS = [
   { name: 'rejected', description: 'server rejected the query', unit: 'flag', value: flag('rejected') },
 ] as const;
 
-const QUERY_COLUMNS: readonly { name: string; description: string; unit: FeatureUnit }[] = [
+const QUERY_COLUMNS: readonly GroupColumn[] = [
   { name: 'query_length_log1p', description: 'length of the queried name', unit: 'count' },
   { name: 'query_labels_log1p', description: 'labels in the queried name', unit: 'count' },
   { name: 'query_longest_label_log1p', description: 'longest label of the queried name', unit: 'count' },
   { name: 'query_entropy', description: 'character entropy of the queried name', unit: 'bits' },
   { name: 'query_digit_share', description: 'share of digits in the queried name', unit: 'share' },
-  { name: 'query_missing', description: 'no query name', unit: 'flag' },
 ];
+const QUERY_MISSING: GroupColumn = { name: 'query_missing', description: 'no query name', unit: 'flag' };
 
-/** Shape of the query name; unset or empty name → all 0 with query_missing = 1. A trailing dot is not a label. */
-function writeQueryShape(record: ZeekRecord, out: Float64Array, offset: number): void {
-  const query = readString(record, 'query');
-  if (query === undefined || query.length === 0) {
-    for (let i = 0; i < 5; i++) out[offset + i] = 0;
-    out[offset + 5] = 1;
-    return;
-  }
+/** Shape of a query name. A trailing dot is not a label. */
+function measureQuery(query: string, out: Float64Array, offset: number): void {
   let labels = 0;
   let longest = 0;
   let current = 0;
@@ -91,10 +86,9 @@ function writeQueryShape(record: ZeekRecord, out: Float64Array, offset: number):
   out[offset + 2] = log1pCount(longest);
   out[offset + 3] = shannonEntropy(query);
   out[offset + 4] = digitShare(query);
-  out[offset + 5] = 0;
 }
 
-const ANSWER_COLUMNS: readonly { name: string; description: string; unit: FeatureUnit }[] = [
+const ANSWER_COLUMNS: readonly GroupColumn[] = [
   { name: 'answers_log1p', description: 'answers in the reply', unit: 'count' },
   { name: 'ttl_min_log', description: 'smallest answer TTL', unit: 'seconds' },
   { name: 'ttl_max_log', description: 'largest answer TTL', unit: 'seconds' },
@@ -124,7 +118,7 @@ function writeAnswers(record: ZeekRecord, out: Float64Array, offset: number): vo
 export function featuresForDns(context: RecordFeatureContext): FeatureBlock {
   return new ComposedBlock([
     numericBlock(PREFIX, DNS_NUMERICS),
-    groupBlock(PREFIX, QUERY_COLUMNS, writeQueryShape),
+    stringShapeBlock(PREFIX, 'query', QUERY_COLUMNS, QUERY_MISSING, measureQuery),
     groupBlock(PREFIX, ANSWER_COLUMNS, writeAnswers),
     directionBlock(PREFIX, context.localNetworks),
     ...DNS_CATEGORICALS.map((field) => learnedCategorical(PREFIX, field, context)),

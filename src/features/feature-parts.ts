@@ -63,10 +63,17 @@ export function numericBlock(prefix: string, columns: readonly NumericColumn[]):
   };
 }
 
+/** One column of a groupBlock. */
+export interface GroupColumn {
+  readonly name: string;
+  readonly description: string;
+  readonly unit: FeatureUnit;
+}
+
 /** A block whose columns are computed together (e.g. several measures of one string). */
 export function groupBlock(
   prefix: string,
-  columns: readonly { name: string; description: string; unit: FeatureUnit }[],
+  columns: readonly GroupColumn[],
   write: (record: ZeekRecord, out: Float64Array, offset: number) => void,
 ): FeatureBlock {
   const units = columns.map((column) => column.unit);
@@ -77,6 +84,30 @@ export function groupBlock(
     display: (index, value) => displayValue(units[index]!, value),
     reset() {},
   };
+}
+
+/**
+ * Measures of one string field (a DNS query, a URI): `measure` writes `columns` for a present, non-empty value;
+ * the last column, `missing`, is 1 with every measure 0 when the field is unset or empty.
+ */
+export function stringShapeBlock(
+  prefix: string,
+  field: string,
+  columns: readonly GroupColumn[],
+  missing: GroupColumn,
+  measure: (text: string, out: Float64Array, offset: number) => void,
+): FeatureBlock {
+  const width = columns.length;
+  return groupBlock(prefix, [...columns, missing], (record, out, offset) => {
+    const text = readString(record, field);
+    if (text === undefined || text.length === 0) {
+      for (let i = 0; i < width; i++) out[offset + i] = 0;
+      out[offset + width] = 1;
+      return;
+    }
+    measure(text, out, offset);
+    out[offset + width] = 0;
+  });
 }
 
 /**

@@ -5,13 +5,13 @@ import type { FeatureBlock } from './feature-block.js';
 import {
   ComposedBlock,
   directionBlock,
-  groupBlock,
   learnedCategorical,
   numericBlock,
   numberKey,
   responderPortKey,
+  stringShapeBlock,
   type CategoricalField,
-  type FeatureUnit,
+  type GroupColumn,
   type RecordFeatureContext,
   type RecordFeatureModule,
 } from './feature-parts.js';
@@ -98,22 +98,16 @@ const HTTP_NUMERICS = [
   { name: 'proxied', description: 'request went through a proxy (proxy headers seen)', unit: 'flag', value: present('proxied') },
 ] as const;
 
-const URI_COLUMNS: readonly { name: string; description: string; unit: FeatureUnit }[] = [
+const URI_COLUMNS: readonly GroupColumn[] = [
   { name: 'uri_length_log1p', description: 'length of the URI', unit: 'count' },
   { name: 'uri_entropy', description: 'character entropy of the URI', unit: 'bits' },
   { name: 'uri_path_depth_log1p', description: 'path segments of the URI', unit: 'count' },
   { name: 'uri_params_log1p', description: 'query parameters in the URI', unit: 'count' },
-  { name: 'uri_missing', description: 'no URI', unit: 'flag' },
 ];
+const URI_MISSING: GroupColumn = { name: 'uri_missing', description: 'no URI', unit: 'flag' };
 
-/** Shape of the URI: path depth counts '/' before '?', parameters are '&'-separated after it. */
-function writeUriShape(record: ZeekRecord, out: Float64Array, offset: number): void {
-  const uri = readString(record, 'uri');
-  if (uri === undefined || uri.length === 0) {
-    for (let i = 0; i < 4; i++) out[offset + i] = 0;
-    out[offset + 4] = 1;
-    return;
-  }
+/** Shape of a URI: path depth counts '/' before '?', parameters are '&'-separated after it. */
+function measureUri(uri: string, out: Float64Array, offset: number): void {
   let slashes = 0;
   let params = 0;
   let inQuery = false;
@@ -133,14 +127,13 @@ function writeUriShape(record: ZeekRecord, out: Float64Array, offset: number): v
   out[offset + 1] = shannonEntropy(uri);
   out[offset + 2] = log1pCount(slashes);
   out[offset + 3] = log1pCount(params);
-  out[offset + 4] = 0;
 }
 
 /** The http.log per-record block for a learned context. */
 export function featuresForHttp(context: RecordFeatureContext): FeatureBlock {
   return new ComposedBlock([
     numericBlock(PREFIX, HTTP_NUMERICS),
-    groupBlock(PREFIX, URI_COLUMNS, writeUriShape),
+    stringShapeBlock(PREFIX, 'uri', URI_COLUMNS, URI_MISSING, measureUri),
     directionBlock(PREFIX, context.localNetworks),
     ...HTTP_CATEGORICALS.map((field) => learnedCategorical(PREFIX, field, context)),
   ]);
