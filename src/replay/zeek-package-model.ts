@@ -25,13 +25,17 @@ export interface PackageModelOptions {
   readonly noticeSuppressionSeconds?: number;
 }
 
-export interface AnomalyLogLine {
+/** The columns Zeek's logs open with: when, which connection, and its conn_id as `id.*`. */
+interface ConnectionColumns {
   readonly ts: number;
   readonly uid: string;
   readonly 'id.orig_h': string;
   readonly 'id.orig_p': number;
   readonly 'id.resp_h': string;
   readonly 'id.resp_p': number;
+}
+
+export interface AnomalyLogLine extends ConnectionColumns {
   readonly stream: string;
   readonly score: number;
   readonly threshold: number;
@@ -44,13 +48,7 @@ export interface AnomalyLogLine {
 export const REFUSED_MITIGATION_DISABLED = 'mitigation is disabled (AutoZeekWatch::mitigation_enabled=F)';
 export const REFUSED_NEVER_BLOCK = 'the address is in AutoZeekWatch::never_block';
 
-export interface NoticeLine {
-  readonly ts: number;
-  readonly uid: string;
-  readonly 'id.orig_h': string;
-  readonly 'id.orig_p': number;
-  readonly 'id.resp_h': string;
-  readonly 'id.resp_p': number;
+export interface NoticeLine extends ConnectionColumns {
   readonly proto: string;
   readonly note: string;
   readonly msg: string;
