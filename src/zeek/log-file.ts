@@ -112,36 +112,35 @@ export async function* readLogFile(file: string, options: ReadOptions = {}): Asy
   const summary = options.summary ?? new ReadSummary();
   const parser = new LogLineParser(file, summary, options.stream);
   for await (const batch of readLineBatches(file, { summary, signal: options.signal })) {
-    const { lines, firstLine } = batch;
-    for (let i = 0; i < lines.length; i++) {
-      const text = lines[i];
-      if (text === null || text === undefined) continue;
-      // parsed one at a time, so a consumer that stops early has not had later lines counted
-      const entry = parser.parse(text, firstLine + i);
-      if (entry !== undefined) yield entry;
-    }
+    // lazily, so a consumer that stops early has not had later lines parsed and counted
+    yield* entriesOfLines(parser, batch);
     if (options.signal?.aborted) return;
   }
 }
 
 /**
  * The same records as readLogFile, as the arrays of entries each read chunk holds (about a thousand conn
- * records, never empty; a chunk is parsed, and counted in the summary, before it is yielded). For throughput: every async-generator step costs a promise and a trip through the
- * microtask queue, which per record was a visible share of `score`; per chunk it is nothing.
+ * records, never empty; a chunk is parsed, and counted in the summary, before it is yielded). For throughput:
+ * every async-generator step costs a promise and a trip through the microtask queue, which per record was a
+ * visible share of `score`; per chunk it is nothing.
  */
 export async function* readLogFileBatches(file: string, options: ReadOptions = {}): AsyncGenerator<LogEntry[]> {
   const summary = options.summary ?? new ReadSummary();
   const parser = new LogLineParser(file, summary, options.stream);
   for await (const batch of readLineBatches(file, { summary, signal: options.signal })) {
-    const { lines, firstLine } = batch;
-    const entries: LogEntry[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      const text = lines[i];
-      if (text === null || text === undefined) continue;
-      const entry = parser.parse(text, firstLine + i);
-      if (entry !== undefined) entries.push(entry);
-    }
+    const entries = [...entriesOfLines(parser, batch)];
     if (entries.length > 0) yield entries;
     if (options.signal?.aborted) return;
+  }
+}
+
+/** The records of one chunk of lines (null marks a line the line reader already counted as bad). */
+function* entriesOfLines(parser: LogLineParser, batch: { lines: readonly (string | null)[]; firstLine: number }): Generator<LogEntry> {
+  const { lines, firstLine } = batch;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i];
+    if (text === null || text === undefined) continue;
+    const entry = parser.parse(text, firstLine + i);
+    if (entry !== undefined) yield entry;
   }
 }
