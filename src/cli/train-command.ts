@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { UsageError } from '../errors.js';
 import { DEFAULT_FEATURIZER_OPTIONS } from '../features/index.js';
 import { modelPath } from '../model/model-file.js';
+import { describeCalibration } from '../kitnet/threshold.js';
 import type { TrainJob, TrainWorkerMessage } from '../pipeline/train-worker.js';
 import { DEFAULT_TRAIN_OPTIONS, THRESHOLD_METHODS, type ThresholdMethod, type TrainOptions, type TrainProgress } from '../pipeline/train-module.js';
 import { findLogFiles } from '../zeek/index.js';
@@ -136,6 +137,8 @@ async function runTrain(opts: TrainCliOptions): Promise<void> {
       `${job.modelFile} (${result.modelId})`,
     ]);
     for (const note of result.notes) process.stderr.write(`train: ${job.module}: ${note}\n`);
+    // what the threshold rests on, especially when it is capped near the data
+    process.stderr.write(`train: ${job.module}: ${describeCalibration(h.calibration)}\n`);
     if (result.skipped > 0) process.stderr.write(`train: ${job.module} read summary:\n${result.summaryText}\n`);
   }
   process.stdout.write(formatTable(rows));

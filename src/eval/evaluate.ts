@@ -249,9 +249,7 @@ async function evaluateModule(
       trainOptions,
     );
     contents = result.contents;
-    // the calibration sentence is reported from evaluation.calibration, not repeated as a note
-    const calibrationSentence = describeCalibration(result.contents.header.calibration);
-    evaluation.notes.push(...result.notes.filter((note) => note !== calibrationSentence));
+    evaluation.notes.push(...result.notes);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     evaluation.error = `cannot train: ${err.message}`;

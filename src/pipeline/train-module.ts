@@ -9,7 +9,6 @@ import { UsageError } from '../errors.js';
 import { VocabularyLearner, type FeaturizerOptions } from '../features/index.js';
 import { KitNET, calibrateThreshold, DEFAULT_KITNET_OPTIONS, type KitNETOptions } from '../kitnet/index.js';
 import { logNormalThreshold } from '../kitnet/threshold.js';
-import { describeCalibration } from '../kitnet/threshold.js';
 import type { ModelContents } from '../model/model-file.js';
 import { packageVersion } from '../cli/version.js';
 import { readLogFile, ReadSummary } from '../zeek/index.js';
@@ -199,8 +198,6 @@ export async function trainFromSource(
   onProgress({ module, phase: 'done', done: total, total });
   const notes = [...plan.notes];
   if (rejected > 0) notes.push(`${rejected} calibration records were refused by the engine (non-finite features)`);
-  // the operator should see what the threshold rests on, especially when it is capped near the data
-  notes.push(describeCalibration(calibration));
   return {
     summary,
     notes,
