@@ -222,7 +222,7 @@ export function flattenInto(
 function isPortObject(item: object): item is { port: unknown; proto: string } {
   if (!('port' in item && 'proto' in item && typeof item.proto === 'string')) return false;
   let keys = 0;
-  for (const key in item) if (key !== undefined) keys++;
+  for (const _key in item) keys++;
   return keys === 2;
 }
 
