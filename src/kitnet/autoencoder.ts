@@ -54,6 +54,15 @@ export function softClip(v: number): number {
   return 0.5;
 }
 
+/** softClip on values[start..end), in place; the inputs in [0, 1] (nearly all of them) pass untouched. */
+export function softClipInPlace(values: Float64Array, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    const v = values[i]!;
+    if (v >= 0 && v <= 1) continue;
+    values[i] = softClip(v);
+  }
+}
+
 /** One tied-weight sigmoid autoencoder with its own min–max normaliser. */
 export class Autoencoder {
   readonly visible: number;

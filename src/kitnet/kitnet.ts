@@ -191,6 +191,31 @@ export class KitNET {
     target[index] = this.packedScorer().score(x);
   }
 
+  /**
+   * score() of `count` rows laid end to end in `rows` (n values each), into scores[0..count): eight rows at a time,
+   * about twice as fast per row as score(). Where score() would throw InvalidInputError (a value that is not
+   * finite), rejected[r] is set to 1 and scores[r] is NaN; every other rejected[r] is set to 0.
+   */
+  scoreRows(rows: Float64Array, count: number, scores: Float64Array, rejected: Uint8Array): void {
+    if (rows.length < count * this.n) throw new InvalidInputError(`KitNET: ${rows.length} values hold fewer than ${count} rows of ${this.n}`);
+    this.checkReady();
+    if (count === 0) return;
+    this.packedScorer().scoreRows(rows.subarray(0, count * this.n), count, scores);
+    for (let r = 0; r < count; r++) {
+      rejected[r] = 0;
+      if (this.isReference) continue;
+      const end = (r + 1) * this.n;
+      for (let i = r * this.n; i < end; i++) {
+        const v = rows[i]!;
+        if (!(v - v === 0)) {
+          rejected[r] = 1;
+          scores[r] = Number.NaN;
+          break;
+        }
+      }
+    }
+  }
+
   /** score() for each row, in order. */
   scoreBatch(rows: Iterable<ArrayLike<number>>): Float64Array {
     const list = Array.isArray(rows) ? (rows as ArrayLike<number>[]) : [...rows];

@@ -1,6 +1,7 @@
 // KitNET's scoring path (spec §5.5, §6) over one packed copy of every autoencoder: the same arithmetic in the same
 // order as Autoencoder.executeInto, so scores are bit-identical, without per-autoencoder calls, fills and buffers.
-import { softClip, type Autoencoder } from './autoencoder.js';
+import { softClipInPlace, type Autoencoder } from './autoencoder.js';
+import { ScoreKernel } from './score-kernel.js';
 import { exactSigmoid, sigmoidInPlace, tableSigmoid } from './sigmoid.js';
 
 /**
@@ -41,8 +42,14 @@ export class PackedScorer {
   private readonly result = new Float64Array(1);
   /** during explain(): (x̂ − z)² of every input slot is kept here (null while scoring) */
   private squaredErrors: Float64Array | null = null;
+  /**
+   * score() in WebAssembly, ~3× faster (table σ only: the kernel has no Math.exp for the exact one); explain() and
+   * the exact σ run the JavaScript below, which gives the same scores bit for bit.
+   */
+  private readonly kernel: ScoreKernel | null;
 
-  constructor(ensemble: readonly Autoencoder[], output: Autoencoder, mapIndices: Int32Array) {
+  /** `useKernel: false` keeps every score in JavaScript (to test the kernel against). */
+  constructor(ensemble: readonly Autoencoder[], output: Autoencoder, mapIndices: Int32Array, useKernel = true) {
     const all = [...ensemble, output];
     this.units = all.length;
     this.softClip = output.behaviour.softClip;
@@ -85,6 +92,10 @@ export class PackedScorer {
     this.hiddenActivation = new Float64Array(maxHidden);
     this.reconstruction = new Float64Array(maxVisible);
     this.layer = new Float64Array(ensemble.length);
+    this.kernel =
+      useKernel && !this.exact
+        ? new ScoreKernel({ ...this, softClip: this.softClip, maxVisible, maxHidden })
+        : null;
   }
 
   /**
@@ -94,7 +105,7 @@ export class PackedScorer {
   explain(x: ArrayLike<number>, squaredErrors: Float64Array, autoencoderRmse: Float64Array): number {
     this.squaredErrors = squaredErrors;
     try {
-      const score = this.score(x);
+      const score = this.scoreInJavaScript(x);
       autoencoderRmse.set(this.layer);
       return score;
     } finally {
@@ -109,6 +120,20 @@ export class PackedScorer {
 
   /** The anomaly score of x (KitNET's execute); x must already be checked (length n, finite values). */
   score(x: ArrayLike<number>): number {
+    return this.kernel !== null ? this.kernel.score(x) : this.scoreInJavaScript(x);
+  }
+
+  /** score() of `count` rows laid end to end in `rows`, into scores[0..count). */
+  scoreRows(rows: Float64Array, count: number, scores: Float64Array): void {
+    if (this.kernel !== null) {
+      this.kernel.scoreRows(rows, count, scores);
+      return;
+    }
+    const width = rows.length / count;
+    for (let r = 0; r < count; r++) scores[r] = this.scoreInJavaScript(rows.subarray(r * width, (r + 1) * width));
+  }
+
+  private scoreInJavaScript(x: ArrayLike<number>): number {
     const { mapIndices, visibleStart, normalised, layer, lo, denominator, softClip } = this;
     const ensembleUnits = this.units - 1;
     // every ensemble input at once (the units' slots are consecutive), then each unit on its slice
@@ -238,14 +263,5 @@ export class PackedScorer {
       for (i = 0; i < visible; i++) kept[v0 + i] = (normalised[v0 + i]! - reconstruction[i]!) ** 2;
     }
     target[index] = Math.sqrt(squaredError / visible);
-  }
-}
-
-/** Autoencoder's softClip on values[start..end), in place; the inputs in [0, 1] (nearly all of them) pass untouched. */
-function softClipInPlace(values: Float64Array, start: number, end: number): void {
-  for (let i = start; i < end; i++) {
-    const v = values[i]!;
-    if (v >= 0 && v <= 1) continue;
-    values[i] = softClip(v);
   }
 }

@@ -15,7 +15,7 @@ const INTERVALS = 2 * LIMIT * STEPS_PER_UNIT;
  * Knot k (t_k = −LIMIT + k/STEPS_PER_UNIT) holds σ(t_k) at 2k and h·σ′(t_k) at 2k + 1, where σ′ = σ(t)·σ(−t)
  * (that form keeps full precision near 1, where 1 − σ(t) would cancel). Interleaved so an interval's four values sit together.
  */
-const KNOTS = (() => {
+export const SIGMOID_KNOTS: Readonly<Float64Array> = (() => {
   const table = new Float64Array(2 * (INTERVALS + 1));
   for (let k = 0; k <= INTERVALS; k++) {
     const t = -LIMIT + k / STEPS_PER_UNIT;
@@ -36,10 +36,10 @@ export function tableSigmoid(t: number): number {
     const k = u | 0;
     const f = u - k;
     const at = 2 * k;
-    const y0 = KNOTS[at]!;
-    const d0 = KNOTS[at + 1]!;
-    const y1 = KNOTS[at + 2]!;
-    const d1 = KNOTS[at + 3]!;
+    const y0 = SIGMOID_KNOTS[at]!;
+    const d0 = SIGMOID_KNOTS[at + 1]!;
+    const y1 = SIGMOID_KNOTS[at + 2]!;
+    const d1 = SIGMOID_KNOTS[at + 3]!;
     const rise = y1 - y0;
     return y0 + f * (d0 + f * (3 * rise - 2 * d0 - d1 + f * (d0 + d1 - 2 * rise)));
   }

@@ -4,7 +4,7 @@ import { ZeekLogParseError } from '../errors.js';
 import { ScoreLineEncoder } from '../sinks/score-file.js';
 import { SCORE_RATIO_BUCKETS } from '../sinks/metrics.js';
 import { parseLiveRecord } from '../zeek/index.js';
-import type { LogStream } from '../zeek/record.js';
+import type { LogEntry, LogStream } from '../zeek/record.js';
 import type { RecordScorer, ScoredRecord } from './record-scorer.js';
 
 export interface LiveBatch {
@@ -26,8 +26,8 @@ export interface ScoreRatioHistogram {
 }
 
 export interface BatchOutcome {
-  /** NDJSON score lines, UTF-8, ready to append */
-  lines: Uint8Array;
+  /** NDJSON score lines, ready to append */
+  lines: string;
   scored: number;
   anomalies: ScoredRecord[];
   /** records that did not parse, by reason */
@@ -44,7 +44,7 @@ export function emptyRatioHistogram(): ScoreRatioHistogram {
 }
 
 export function emptyOutcome(): BatchOutcome {
-  return { lines: new Uint8Array(0), scored: 0, anomalies: [], invalid: {}, unscored: 0, ratios: emptyRatioHistogram() };
+  return { lines: '', scored: 0, anomalies: [], invalid: {}, unscored: 0, ratios: emptyRatioHistogram() };
 }
 
 function observeRatio(histogram: ScoreRatioHistogram, score: number, threshold: number): void {
@@ -57,42 +57,42 @@ function observeRatio(histogram: ScoreRatioHistogram, score: number, threshold: 
   histogram.sum += ratio;
 }
 
-/** Room for a typical line (~300 bytes); explanations make the buffer grow. */
-const LINE_BYTES_PER_RECORD = 400;
+/**
+ * Where this thread encodes a batch's lines, reused: batches are scored one at a time, each taking its text out at
+ * the end. Sized for a batch of typical lines (~300 bytes); explanations or a huge batch make it grow.
+ */
+const batchLines = new ScoreLineEncoder(64 * 1024);
 
 export function scoreLiveBatch(batch: LiveBatch, scorer: RecordScorer): BatchOutcome {
   const outcome = emptyOutcome();
-  // sized for a typical batch, grown when needed: a batch's size comes from the network
-  const lines = new ScoreLineEncoder(Math.min(LINE_BYTES_PER_RECORD * batch.records.length, 64 * 1024));
+  const lines = batchLines;
+  lines.length = 0; // an earlier batch that threw midway may have left lines
+  const entries: LogEntry[] = [];
   let line = 0;
   for (const json of batch.records) {
     line++;
-    let record;
     try {
-      record = parseLiveRecord(json, { file: batch.source, line });
+      entries.push({ stream: batch.stream, record: parseLiveRecord(json, { file: batch.source, line }), source: { file: batch.source, line } });
     } catch (err) {
       const reason = err instanceof ZeekLogParseError ? err.reason : 'invalid-record';
       outcome.invalid[reason] = (outcome.invalid[reason] ?? 0) + 1;
       outcome.firstInvalid ??= (err as Error).message;
-      continue;
     }
-    const scored = scorer.score({ stream: batch.stream, record, source: { file: batch.source, line } });
-    if (scored === undefined) {
-      outcome.unscored++;
-      continue;
-    }
+  }
+  scorer.scoreAll(entries, (scored) => {
     outcome.scored++;
     lines.add(scored);
     observeRatio(outcome.ratios, scored.score, scored.threshold);
     if (scored.anomalous) outcome.anomalies.push(scored);
-  }
-  outcome.lines = lines.copy();
+  });
+  outcome.unscored = entries.length - outcome.scored;
+  outcome.lines = lines.takeText();
   return outcome;
 }
 
 /** Adds `from` into `into` (merging the parts of a batch scored on several workers). */
 export function addOutcome(into: BatchOutcome, from: BatchOutcome): void {
-  if (from.lines.length > 0) into.lines = into.lines.length === 0 ? from.lines : Buffer.concat([into.lines, from.lines]);
+  into.lines += from.lines;
   into.scored += from.scored;
   into.unscored += from.unscored;
   for (const a of from.anomalies) into.anomalies.push(a);

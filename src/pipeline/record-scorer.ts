@@ -1,5 +1,4 @@
 // Scores one record with its stream's model: featurize → KitNET → threshold → (if anomalous) explain.
-import { InvalidInputError } from '../errors.js';
 import { tailProbability } from '../kitnet/index.js';
 import type { LoadedModel } from '../model/loaded-model.js';
 import type { LogEntry, LogStream, ZeekRecord } from '../zeek/record.js';
@@ -55,9 +54,23 @@ export interface ScorerStats {
 
 const DEFAULT_PROTO: Record<LogStream, string> = { conn: 'tcp', dns: 'udp', http: 'tcp', ssh: 'tcp', ssl: 'tcp' };
 
+/** Most records scoreAll featurizes before scoring them together (KitNET.scoreRows). */
+const ROWS_AT_ONCE = 64;
+
+/** One stream's model and the buffers its records are featurized into. */
+interface StreamSlot {
+  model: LoadedModel;
+  /** ROWS_AT_ONCE feature rows end to end */
+  rows: Float64Array;
+  /** row r of `rows` as its own view (the featurizer writes one row) */
+  rowViews: Float64Array[];
+  scores: Float64Array;
+  rejected: Uint8Array;
+}
+
 export class RecordScorer {
   readonly stats: ScorerStats = { scored: 0, anomalous: 0, noModel: 0, rejected: 0 };
-  private readonly byStream = new Map<LogStream, { model: LoadedModel; buffer: Float64Array }>();
+  private readonly byStream = new Map<LogStream, StreamSlot>();
   private readonly options: ScorerOptions;
 
   constructor(models: Iterable<LoadedModel>, options: Partial<ScorerOptions> = {}) {
@@ -67,7 +80,15 @@ export class RecordScorer {
 
   /** Add or replace the model of a stream (hot reload swaps here, between two records). */
   use(model: LoadedModel): void {
-    this.byStream.set(streamOfModule(model.module), { model, buffer: new Float64Array(model.featurizer.width) });
+    const { width } = model.featurizer;
+    const rows = new Float64Array(ROWS_AT_ONCE * width);
+    this.byStream.set(streamOfModule(model.module), {
+      model,
+      rows,
+      rowViews: Array.from({ length: ROWS_AT_ONCE }, (_, r) => rows.subarray(r * width, (r + 1) * width)),
+      scores: new Float64Array(ROWS_AT_ONCE),
+      rejected: new Uint8Array(ROWS_AT_ONCE),
+    });
   }
 
   streams(): LogStream[] {
@@ -80,29 +101,49 @@ export class RecordScorer {
 
   /** Score a record; undefined when its stream has no model or the engine refused the input. */
   score(entry: LogEntry): ScoredRecord | undefined {
-    const slot = this.byStream.get(entry.stream);
-    if (slot === undefined) {
-      this.stats.noModel++;
-      return undefined;
+    let verdict: ScoredRecord | undefined;
+    this.scoreAll([entry], (scored) => (verdict = scored));
+    return verdict;
+  }
+
+  /**
+   * score() of every entry, in order, handing each verdict to `emit` (records without a model or refused by the
+   * engine are counted, as by score()). Runs of one stream are featurized first and then scored together, which
+   * halves KitNET's time per record; scores do not feed back into features, so the order changes nothing else.
+   */
+  scoreAll(entries: readonly LogEntry[], emit: (scored: ScoredRecord) => void): void {
+    let start = 0;
+    while (start < entries.length) {
+      const stream = entries[start]!.stream;
+      let end = start + 1;
+      while (end < entries.length && end - start < ROWS_AT_ONCE && entries[end]!.stream === stream) end++;
+      const slot = this.byStream.get(stream);
+      if (slot === undefined) this.stats.noModel += end - start;
+      else this.scoreRun(slot, entries, start, end, emit);
+      start = end;
     }
-    const { model, buffer } = slot;
-    model.featurizer.featurize(entry.record, buffer);
-    let score: number;
-    try {
-      score = model.kitnet.score(buffer);
-    } catch (err) {
-      if (err instanceof InvalidInputError) {
-        this.stats.rejected++;
-        return undefined;
-      }
-      throw err;
-    }
+  }
+
+  /** entries[start..end), all of slot's stream and at most ROWS_AT_ONCE */
+  private scoreRun(slot: StreamSlot, entries: readonly LogEntry[], start: number, end: number, emit: (scored: ScoredRecord) => void): void {
+    const { model, rows, rowViews, scores, rejected } = slot;
+    const count = end - start;
+    for (let r = 0; r < count; r++) model.featurizer.featurize(entries[start + r]!.record, rowViews[r]!);
+    model.kitnet.scoreRows(rows, count, scores, rejected);
     const threshold = model.calibration.threshold;
-    const anomalous = score >= threshold;
-    this.stats.scored++;
-    if (anomalous) this.stats.anomalous++;
-    const top = anomalous || this.options.explainAll ? this.explain(model, buffer) : [];
-    return scoredRecord(entry.stream, entry.record, score, threshold, tailProbability(score, model.calibration), anomalous, top, model.id);
+    for (let r = 0; r < count; r++) {
+      if (rejected[r] === 1) {
+        this.stats.rejected++;
+        continue;
+      }
+      const entry = entries[start + r]!;
+      const score = scores[r]!;
+      const anomalous = score >= threshold;
+      this.stats.scored++;
+      if (anomalous) this.stats.anomalous++;
+      const top = anomalous || this.options.explainAll ? this.explain(model, rowViews[r]!) : [];
+      emit(scoredRecord(entry.stream, entry.record, score, threshold, tailProbability(score, model.calibration), anomalous, top, model.id));
+    }
   }
 
   private explain(model: LoadedModel, features: Float64Array): Contribution[] {

@@ -30,13 +30,11 @@ export async function scoreBatchesInto(
   let written = 0;
   for await (const entries of batches) {
     const before = written;
-    for (let i = 0; i < entries.length; i++) {
-      const scored = scorer.score(entries[i]!);
-      if (scored === undefined) continue;
+    scorer.scoreAll(entries, (scored) => {
       writer.write(scored);
       onScored?.(scored);
       written++;
-    }
+    });
     if (written >>> 10 !== before >>> 10) await writer.flush();
   }
   await writer.flush();

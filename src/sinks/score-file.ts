@@ -41,16 +41,23 @@ export class ScoreLineEncoder {
     this.length += this.bytes.write(line, this.length, 'utf8');
   }
 
-  /** Appends lines encoded elsewhere (by a scoring worker). */
-  addBytes(lines: Uint8Array): void {
-    this.reserve(lines.length);
-    this.bytes.set(lines, this.length);
-    this.length += lines.length;
+  /** Appends lines formatted elsewhere (a batch, perhaps from a scoring worker). */
+  addText(lines: string): void {
+    this.reserve(3 * lines.length);
+    this.length += this.bytes.write(lines, this.length, 'utf8');
   }
 
-  /** A copy of the bytes written so far, sized to them (to post to another thread). */
-  copy(): Uint8Array {
-    return Uint8Array.prototype.slice.call(this.bytes, 0, this.length);
+  /**
+   * The lines written so far as one string, emptying the encoder. A batch's lines leave as text rather than as a
+   * copy of the bytes: a fresh buffer of ~15 KB cost 12–18 µs to allocate here (off-heap memory, counted by the
+   * GC), decoding and re-encoding the text about 2.5 µs.
+   */
+  takeText(): string {
+    const text = this.bytes.toString('utf8', 0, this.length);
+    this.length = 0;
+    // one huge batch must not keep a huge buffer
+    if (this.bytes.length > 4 * this.capacity) this.bytes = Buffer.allocUnsafe(this.capacity);
+    return text;
   }
 
   /**
@@ -163,10 +170,10 @@ export class ScoreFileWriter {
     this.schedule();
   }
 
-  /** Append lines already encoded (by a ScoreLineEncoder, perhaps in a scoring worker). */
-  writeLines(lines: Uint8Array, count: number): void {
+  /** Append `count` lines already formatted (by a ScoreLineEncoder, perhaps in a scoring worker). */
+  writeLines(lines: string, count: number): void {
     if (count === 0) return;
-    this.pending.addBytes(lines);
+    this.pending.addText(lines);
     this.lines += count;
     this.schedule();
   }

@@ -66,6 +66,25 @@ describe('pipeline/score-stream', function () {
     expect(scorer.stats.noModel).to.be.greaterThan(0);
   });
 
+  it('scoreAll gives each entry the verdict score() gives it, across runs of several streams, some without a model', async () => {
+    const conn = [];
+    for await (const entry of readLogFile(connLog)) conn.push(entry);
+    const dns = [];
+    for await (const entry of readLogFile(path.join(fixtures, 'mixed', 'dns.log'))) dns.push(entry);
+    // runs of 1 to 70 conn records (under, at and over the rows scored at once) between runs of dns records
+    const mixed = [];
+    for (let i = 0, run = 1; i < 2000; i += run, run = (run * 7) % 71) mixed.push(...conn.slice(i, i + run), ...dns.slice(i % 500, (i % 500) + (run % 3)));
+    const one = freshScorer();
+    const expected = mixed.map((entry) => one.score(entry)).filter((scored) => scored !== undefined);
+    const all = freshScorer();
+    const got: unknown[] = [];
+    all.scoreAll(mixed, (scored) => got.push(scored));
+    expect(got).to.have.length(expected.length).and.to.have.length.greaterThan(1500);
+    expect(got).to.deep.equal(expected);
+    expect(all.stats).to.deep.equal(one.stats);
+    expect(all.stats.noModel).to.be.greaterThan(0);
+  });
+
   it('readLogFileBatches yields the entries readLogFile yields, in order, in non-empty batches, with the same counts', async () => {
     const summaryA = new ReadSummary();
     const single = [];

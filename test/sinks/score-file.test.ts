@@ -69,7 +69,7 @@ describe('ScoreFileWriter', () => {
         if (i % 100 === 50) {
           // lines formatted elsewhere (a scoring worker) arrive as text and keep their place
           const text = formatScoreLine(record) + formatScoreLine(scored({ uid: `worker${i}` }));
-          writer.writeLines(Buffer.from(text), 2);
+          writer.writeLines(text, 2);
           expected.push(text);
         } else {
           writer.write(record);
