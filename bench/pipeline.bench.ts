@@ -152,12 +152,15 @@ async function runStage(stage: Stage, file: string, modelFile: string, outFile: 
     for await (const entries of readLogFileBatches(file, { summary })) {
       records += entries.length;
       rss.sample(records);
+      if (stage === 'score') {
+        // as `score` does: a batch's records featurized, then scored together
+        scorer.scoreAll(entries, (scored) => (checksum += scored.score));
+        continue;
+      }
       for (const entry of entries) {
         if (stage === 'featurize') {
           model.featurizer.featurize(entry.record, buffer);
           checksum += buffer[0]!;
-        } else if (stage === 'score') {
-          checksum += scorer.score(entry)?.score ?? 0;
         } else {
           checksum += entry.record['id.orig_p'] as number;
         }
