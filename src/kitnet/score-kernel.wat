@@ -98,16 +98,56 @@
     (if (f64.ge (local.get $u) (f64.const 4096)) (then (return (f64.const 1))))
     (call $exactSigmoid (local.get $t)))
 
-  ;; values[i] = σ(values[i]) for i < count
+  ;; values[i] = σ(values[i]) for i < count, two at a time: the lanes' table lookups are done one by one, the
+  ;; interpolation for both at once, each lane exactly as $sigmoid does it
   (func $sigmoidInPlace (param $values i32) (param $count i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $values) (i32.shl (local.get $count) (i32.const 3))))
+    (local $end i32) (local $u v128) (local $k v128) (local $f v128) (local $at0 i32) (local $at1 i32)
+    (local $lower v128) (local $upper v128) (local $y0 v128) (local $d0 v128) (local $d1 v128) (local $rise v128)
+    (local.set $end (i32.add (local.get $values) (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $values) (local.get $end)))
-        (f64.store (local.get $values) (call $sigmoid (f64.load (local.get $values))))
-        (local.set $values (i32.add (local.get $values) (i32.const 8)))
-        (br $next))))
+        (local.set $u
+          (f64x2.mul (f64x2.add (v128.load (local.get $values)) (f64x2.splat (f64.const 32))) (f64x2.splat (f64.const 64))))
+        (if (i64x2.all_true
+              (v128.and (f64x2.ge (local.get $u) (f64x2.splat (f64.const 0))) (f64x2.lt (local.get $u) (f64x2.splat (f64.const 4096)))))
+          (then
+            (local.set $k (i32x4.trunc_sat_f64x2_s_zero (local.get $u)))
+            (local.set $f (f64x2.sub (local.get $u) (f64x2.convert_low_i32x4_s (local.get $k))))
+            (local.set $at0 (i32.add (global.get $knots) (i32.shl (i32x4.extract_lane 0 (local.get $k)) (i32.const 4))))
+            (local.set $at1 (i32.add (global.get $knots) (i32.shl (i32x4.extract_lane 1 (local.get $k)) (i32.const 4))))
+            ;; knot k is (σ, h·σ′), knot k + 1 follows: regroup them by lane
+            (local.set $lower (v128.load (local.get $at0)))
+            (local.set $upper (v128.load (local.get $at1)))
+            (local.set $y0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lower) (local.get $upper)))
+            (local.set $d0 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $lower) (local.get $upper)))
+            (local.set $lower (v128.load offset=16 (local.get $at0)))
+            (local.set $upper (v128.load offset=16 (local.get $at1)))
+            (local.set $rise
+              (f64x2.sub (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lower) (local.get $upper)) (local.get $y0)))
+            (local.set $d1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $lower) (local.get $upper)))
+            (v128.store (local.get $values)
+              (f64x2.add (local.get $y0)
+                (f64x2.mul (local.get $f)
+                  (f64x2.add (local.get $d0)
+                    (f64x2.mul (local.get $f)
+                      (f64x2.add
+                        (f64x2.sub
+                          (f64x2.sub
+                            (f64x2.mul (f64x2.splat (f64.const 3)) (local.get $rise))
+                            (f64x2.mul (f64x2.splat (f64.const 2)) (local.get $d0)))
+                          (local.get $d1))
+                        (f64x2.mul (local.get $f)
+                          (f64x2.sub
+                            (f64x2.add (local.get $d0) (local.get $d1))
+                            (f64x2.mul (f64x2.splat (f64.const 2)) (local.get $rise)))))))))))
+          (else
+            (f64.store (local.get $values) (call $sigmoid (f64.load (local.get $values))))
+            (f64.store offset=8 (local.get $values) (call $sigmoid (f64.load offset=8 (local.get $values))))))
+        (local.set $values (i32.add (local.get $values) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $count) (i32.const 1))
+      (then (f64.store (local.get $values) (call $sigmoid (f64.load (local.get $values)))))))
 
   ;; out[o] = (0 + in[0]·w[o] + in[1]·w[n + o] + … + in[m−1]·w[(m−1)·n + o]) + bias[o] for o < n, each sum in that
   ;; order. Both halves of an autoencoder are this: the encoder with W (visible × hidden), the decoder with Wᵀ.
