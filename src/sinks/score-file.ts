@@ -34,8 +34,20 @@ export class ScoreLineEncoder {
     this.bytes = Buffer.allocUnsafe(capacity);
   }
 
-  /** Appends the line of one scored record. */
+  /**
+   * Appends the line of one scored record: formatScoreLine's bytes. Lines without explanations whose strings need
+   * no escape and are ASCII (nearly all) are written byte by byte, which costs a third of building the line as a
+   * string and encoding it (~1 µs of a record's ~10 in `score`); the rest go through formatScoreLine.
+   */
   add(scored: ScoredRecord): void {
+    if (scored.top.length === 0) {
+      this.reserve(PLAIN_LINE_BYTES + textLength(scored.uid) + textLength(scored.origH) + textLength(scored.respH) + textLength(scored.proto) + textLength(scored.model));
+      const written = writePlainLine(this.bytes, this.length, scored);
+      if (written >= 0) {
+        this.length = written;
+        return;
+      }
+    }
     const line = formatScoreLine(scored);
     this.reserve(3 * line.length);
     this.length += this.bytes.write(line, this.length, 'utf8');
@@ -78,6 +90,98 @@ export class ScoreLineEncoder {
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;
   }
+}
+
+/** Bytes of a plain line beyond its strings: the names, six numbers of at most 25 characters, quotes and commas. */
+const PLAIN_LINE_BYTES = 400;
+
+function textLength(v: string | null): number {
+  return v === null ? 4 : v.length + 2;
+}
+
+const asciiBytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const PART = {
+  ts: asciiBytes('{"ts":'),
+  uid: asciiBytes(',"uid":'),
+  stream: asciiBytes(',"stream":'),
+  origH: asciiBytes(',"id.orig_h":'),
+  origP: asciiBytes(',"id.orig_p":'),
+  respH: asciiBytes(',"id.resp_h":'),
+  respP: asciiBytes(',"id.resp_p":'),
+  proto: asciiBytes(',"proto":'),
+  score: asciiBytes(',"score":'),
+  threshold: asciiBytes(',"threshold":'),
+  p: asciiBytes(',"p":'),
+  anomalous: asciiBytes(',"anomalous":'),
+  model: asciiBytes(',"model":'),
+  null: asciiBytes('null'),
+  true: asciiBytes('true'),
+  false: asciiBytes('false'),
+  end: asciiBytes('}\n'),
+};
+
+/**
+ * formatScoreLine(s) for a record without explanations, written at `at` (the caller reserved room); the end offset,
+ * or −1 when a string needs an escape or is not ASCII (the caller then formats the line instead).
+ */
+function writePlainLine(b: Buffer, at: number, s: ScoredRecord): number {
+  at = putBytes(b, at, PART.ts);
+  at = putAscii(b, at, timeText(s.ts));
+  at = putString(b, putBytes(b, at, PART.uid), s.uid);
+  if (at < 0) return -1;
+  at = putString(b, putBytes(b, at, PART.stream), s.stream);
+  at = putString(b, putBytes(b, at, PART.origH), s.origH);
+  if (at < 0) return -1;
+  at = putNumber(b, putBytes(b, at, PART.origP), s.origP);
+  at = putString(b, putBytes(b, at, PART.respH), s.respH);
+  if (at < 0) return -1;
+  at = putNumber(b, putBytes(b, at, PART.respP), s.respP);
+  at = putString(b, putBytes(b, at, PART.proto), s.proto);
+  if (at < 0) return -1;
+  at = putNumber(b, putBytes(b, at, PART.score), s.score);
+  at = putAscii(b, putBytes(b, at, PART.threshold), thresholdText(s.threshold));
+  at = putNumber(b, putBytes(b, at, PART.p), s.probability);
+  at = putBytes(b, putBytes(b, at, PART.anomalous), s.anomalous ? PART.true : PART.false);
+  at = putString(b, putBytes(b, at, PART.model), s.model);
+  if (at < 0) return -1;
+  return putBytes(b, at, PART.end);
+}
+
+function putBytes(b: Buffer, at: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) b[at + i] = bytes[i]!;
+  return at + bytes.length;
+}
+
+/** text known to be ASCII without anything to escape (numbers' text) */
+function putAscii(b: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) b[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+/** a JSON string (or null) when its characters need no escape and are ASCII, else −1; −1 in gives −1 */
+function putString(b: Buffer, at: number, v: string | null): number {
+  if (at < 0) return -1;
+  if (v === null) return putBytes(b, at, PART.null);
+  b[at++] = 0x22;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) return -1;
+    b[at++] = c;
+  }
+  b[at++] = 0x22;
+  return at;
+}
+
+/** num(v)'s text; ports and other small counts digit by digit (String of a fresh integer allocates) */
+function putNumber(b: Buffer, at: number, v: number | null): number {
+  if (v === null || !Number.isFinite(v)) return putBytes(b, at, PART.null);
+  if (!(v >= 0 && v < 1e9 && Math.floor(v) === v)) return putAscii(b, at, String(v));
+  const digits = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 1e4 ? 4 : v < 1e5 ? 5 : v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : 9;
+  for (let i = digits - 1; i >= 0; i--) {
+    b[at + i] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return at + digits;
 }
 
 function num(v: number | null): string {

@@ -48,7 +48,7 @@ describe('formatScoreLine', () => {
 });
 
 describe('ScoreFileWriter', () => {
-  it('writes to the file exactly the UTF-8 of formatScoreLine, across escapes, non-ASCII, explanations, long values and worker lines', async () => {
+  it('writes to the file exactly the UTF-8 of formatScoreLine, across escapes, non-ASCII, explanations, numbers, long values and worker lines', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'azw-score-file-'));
     try {
       const file = path.join(dir, 'scores.ndjson');
@@ -60,6 +60,8 @@ describe('ScoreFileWriter', () => {
           uid: `${uids[i % uids.length]}${i}`,
           origH: i % 7 === 0 ? null : `10.0.${i % 256}.1`,
           origP: i % 11 === 0 ? Number.NaN : i,
+          // every digit count, the edges of the digit-by-digit path and what falls outside it
+          respP: [0, -0, 9, 10, 99, 100, 999, 1000, 65535, 99999999, 999999999, 1e9, 2 ** 31, -5, 1.5, 1e21, i][i % 17]!,
           score: i / 7,
           probability: i % 13 === 0 ? Number.POSITIVE_INFINITY : 1 / (i + 1),
           anomalous: i % 5 === 0,
