@@ -69,18 +69,21 @@ export function warmUpRecord(stream: LogStream, i: number): string {
 }
 
 /**
- * Scores WARM_UP_RECORDS made-up records per model through a throwaway RecordScorer over its own copy of
- * the models (host-context state lives in a model, so the real models see nothing of it).
- * Explains every record, so the anomaly path is compiled too. Returns how many records were scored.
+ * Scores WARM_UP_RECORDS made-up records per model through throwaway RecordScorers over their own copy of
+ * the models (host-context state lives in a model, so the real models see nothing of it). Every other batch is
+ * explained record by record, so the anomaly path is compiled as well as the plain one that most records take.
+ * Returns how many records were scored.
  */
 export async function warmUpScoring(modelFiles: readonly string[], scorer: Partial<ScorerOptions> = {}): Promise<number> {
   const models = await Promise.all(modelFiles.map((f) => loadScoringModel(f)));
-  const throwaway = new RecordScorer(models, { ...scorer, explainAll: true });
+  const plain = new RecordScorer(models, { ...scorer, explainAll: false });
+  const explaining = new RecordScorer(models, { ...scorer, explainAll: true });
   let scored = 0;
   for (const model of models) {
     const stream = streamOfModule(model.module);
     for (let start = 0; start < WARM_UP_RECORDS; start += WARM_UP_BATCH) {
       const records = Array.from({ length: WARM_UP_BATCH }, (_, k) => warmUpRecord(stream, start + k));
+      const throwaway = (start / WARM_UP_BATCH) % 2 === 0 ? explaining : plain;
       scored += scoreLiveBatch({ stream, records, source: 'warm-up' }, throwaway).scored;
     }
   }
