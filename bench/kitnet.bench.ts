@@ -67,6 +67,22 @@ function benchmark(label: string, options: Partial<KitNETOptions>, rows: Float64
   console.log(`${label} score rows/s: ${Math.round((passes * ROWS) / ((scoreEnd - scoreStart) / 1000))} rows/s`);
   console.log(`${label} score rows per CPU second: ${Math.round((passes * ROWS) / scoreCpuSeconds)} rows/s`);
   console.log(`${label} heap growth over ${passes * ROWS} score() calls: ${heapGrowth} bytes`);
+  // the rows end to end, 64 at a time, as `score` and `serve` hand them over (KitNET.scoreRows)
+  const matrix = new Float64Array(ROWS * FEATURES);
+  rows.slice(0, ROWS).forEach((row, t) => matrix.set(row, t * FEATURES));
+  const scores = new Float64Array(64);
+  const rejected = new Uint8Array(64);
+  const rowsCpu = process.cpuUsage();
+  const rowsStart = performance.now();
+  for (let pass = 0; pass < passes; pass++) {
+    for (let t = 0; t < ROWS; t += 64) {
+      const count = Math.min(64, ROWS - t);
+      kitnet.scoreRows(matrix.subarray(t * FEATURES, (t + count) * FEATURES), count, scores, rejected);
+      checksum += scores[0]!;
+    }
+  }
+  const rowsEnd = performance.now();
+  console.log(`${label} scoreRows rows/s (64 at a time): ${Math.round((passes * ROWS) / ((rowsEnd - rowsStart) / 1000))} rows/s (${Math.round((passes * ROWS) / cpuSecondsSince(rowsCpu))} per CPU second)`);
   const into = new Float64Array(1);
   gc();
   const heapBeforeInto = process.memoryUsage().heapUsed;
