@@ -1,5 +1,6 @@
 // KitNET's scoring path (spec §5.5, §6) over one packed copy of every autoencoder: the same arithmetic in the same
 // order as Autoencoder.executeInto, so scores are bit-identical, without per-autoencoder calls, fills and buffers.
+// Scoring itself runs in the WebAssembly twin of this code (score-kernel.ts) wherever the model allows.
 import { softClipInPlace, type Autoencoder } from './autoencoder.js';
 import { ScoreKernel } from './score-kernel.js';
 import { exactSigmoid, sigmoidInPlace, tableSigmoid } from './sigmoid.js';
@@ -43,8 +44,8 @@ export class PackedScorer {
   /** during explain(): (x̂ − z)² of every input slot is kept here (null while scoring) */
   private squaredErrors: Float64Array | null = null;
   /**
-   * score() in WebAssembly, ~3× faster (table σ only: the kernel has no Math.exp for the exact one); explain() and
-   * the exact σ run the JavaScript below, which gives the same scores bit for bit.
+   * score() and scoreRows() in WebAssembly (table σ only: the kernel has no Math.exp for the exact one), ~1.5× and
+   * ~3× faster; explain() and the exact σ run the JavaScript below, which gives the same scores bit for bit.
    */
   private readonly kernel: ScoreKernel | null;
 
