@@ -44,8 +44,8 @@ export class PackedScorer {
   /** during explain(): (x̂ − z)² of every input slot is kept here (null while scoring) */
   private squaredErrors: Float64Array | null = null;
   /**
-   * score() and scoreRows() in WebAssembly (table σ only: the kernel has no Math.exp for the exact one), ~1.5× and
-   * ~3× faster; explain() and the exact σ run the JavaScript below, which gives the same scores bit for bit.
+   * score(), scoreRows() and explain() in WebAssembly (table σ only: the kernel has no Math.exp for the exact one),
+   * ~1.5× and ~3× faster; the exact σ runs the JavaScript below, which gives the same results bit for bit.
    */
   private readonly kernel: ScoreKernel | null;
 
@@ -104,6 +104,7 @@ export class PackedScorer {
    * mapIndices[s]) into `squaredErrors`, and each ensemble autoencoder's RMSE into `autoencoderRmse`.
    */
   explain(x: ArrayLike<number>, squaredErrors: Float64Array, autoencoderRmse: Float64Array): number {
+    if (this.kernel !== null) return this.kernel.explain(x, squaredErrors, autoencoderRmse);
     this.squaredErrors = squaredErrors;
     try {
       const score = this.scoreInJavaScript(x);

@@ -46,7 +46,7 @@ function kernelModule(): WebAssembly.Module {
 }
 
 /** Header slots, in the order score-kernel.wat's init reads them (i32 at byte 4·k). */
-const HEADER_SLOTS = 26;
+const HEADER_SLOTS = 27;
 /** Rows the kernel scores at once (its lanes: four f64x2 per value). */
 const BLOCK_ROWS = 8;
 
@@ -62,6 +62,9 @@ export class ScoreKernel {
   /** x̂ of a block, slot-major: slot s of row r at BLOCK_ROWS·s + r */
   private readonly blockNormalised: Float64Array;
   private readonly blockScores: Float64Array;
+  /** (x̂ − z)² of each ensemble input slot, and each ensemble autoencoder's RMSE, from the last score() */
+  private readonly squaredErrors: Float64Array;
+  private readonly layer: Float64Array;
 
   constructor(model: PackedModel) {
     const units = model.visibleStart.length - 1;
@@ -98,6 +101,7 @@ export class ScoreKernel {
       blockHidden: place(8 * BLOCK_ROWS * model.maxHidden),
       blockReconstruction: place(8 * BLOCK_ROWS * model.maxVisible),
       blockScores: place(8 * BLOCK_ROWS),
+      squaredErrors: place(8 * allSlots),
     };
     const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
     const buffer = memory.buffer;
@@ -106,7 +110,7 @@ export class ScoreKernel {
       at.mapIndices, at.visibleStart, at.hiddenStart, at.weightStart,
       at.lo, at.denominator, at.visibleBias, at.hiddenBias, at.weights, at.encoderWeights, at.knots,
       at.x, at.normalised, at.hiddenActivation, at.reconstruction, at.layer,
-      width, at.blockRows, at.blockNormalised, at.blockHidden, at.blockReconstruction, at.blockScores,
+      width, at.blockRows, at.blockNormalised, at.blockHidden, at.blockReconstruction, at.blockScores, at.squaredErrors,
     ]);
     new Int32Array(buffer, at.mapIndices, model.mapIndices.length).set(model.mapIndices);
     new Int32Array(buffer, at.visibleStart, model.visibleStart.length).set(model.visibleStart);
@@ -120,6 +124,8 @@ export class ScoreKernel {
     this.blockRows = new Float64Array(buffer, at.blockRows, BLOCK_ROWS * width);
     this.blockNormalised = new Float64Array(buffer, at.blockNormalised, BLOCK_ROWS * allSlots);
     this.blockScores = new Float64Array(buffer, at.blockScores, BLOCK_ROWS);
+    this.squaredErrors = new Float64Array(buffer, at.squaredErrors, ensembleSlots);
+    this.layer = new Float64Array(buffer, at.layer, units - 1);
     this.softClip = model.softClip;
     this.ensembleSlots = ensembleSlots;
     this.allSlots = allSlots;
@@ -151,6 +157,14 @@ export class ScoreKernel {
       this.exports.outputBlock();
       for (let r = 0; r < rowsInBlock; r++) scores[start + r] = blockScores[r]!;
     }
+  }
+
+  /** score(x), also keeping what made it (see PackedScorer.explain). */
+  explain(x: ArrayLike<number>, squaredErrors: Float64Array, autoencoderRmse: Float64Array): number {
+    const score = this.score(x);
+    squaredErrors.set(this.squaredErrors);
+    autoencoderRmse.set(this.layer);
+    return score;
   }
 
   /** The anomaly score of x (length = the model's input width, already checked). */

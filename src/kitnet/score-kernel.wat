@@ -40,8 +40,10 @@
   (global $blockHidden (mut i32) (i32.const 0))
   (global $blockReconstruction (mut i32) (i32.const 0))
   (global $blockScores (mut i32) (i32.const 0))
+  ;; (x̂ − z)² of every slot from the last `score`, for explanations
+  (global $squaredErrors (mut i32) (i32.const 0))
 
-  ;; Reads the header: 26 i32 at byte 0, in the order of the globals above.
+  ;; Reads the header: 27 i32 at byte 0, in the order of the globals above.
   (func (export "init")
     (global.set $units (i32.load offset=0 (i32.const 0)))
     (global.set $ensembleSlots (i32.load offset=4 (i32.const 0)))
@@ -68,7 +70,8 @@
     (global.set $blockNormalised (i32.load offset=88 (i32.const 0)))
     (global.set $blockHidden (i32.load offset=92 (i32.const 0)))
     (global.set $blockReconstruction (i32.load offset=96 (i32.const 0)))
-    (global.set $blockScores (i32.load offset=100 (i32.const 0))))
+    (global.set $blockScores (i32.load offset=100 (i32.const 0)))
+    (global.set $squaredErrors (i32.load offset=104 (i32.const 0))))
 
   ;; tableSigmoid of sigmoid.ts, operation for operation: knot k holds σ(t_k), h·σ′(t_k) at byte 16k.
   (func $sigmoid (param $t f64) (result f64)
@@ -233,7 +236,7 @@
   ;; RMSE of x̂ − z for unit u, x̂ already in `normalised` at the unit's first slot.
   (func $unitRmse (param $u i32) (result f64)
     (local $v0 i32) (local $visible i32) (local $h0 i32) (local $hidden i32) (local $w0 i32)
-    (local $nx i32) (local $end i32) (local $z i32) (local $e f64) (local $squaredError f64)
+    (local $nx i32) (local $end i32) (local $z i32) (local $kept i32) (local $e f64) (local $squaredError f64)
     (local.set $v0 (i32.load (i32.add (global.get $visibleStart) (i32.shl (local.get $u) (i32.const 2)))))
     (local.set $visible
       (i32.sub (i32.load offset=4 (i32.add (global.get $visibleStart) (i32.shl (local.get $u) (i32.const 2)))) (local.get $v0)))
@@ -253,16 +256,19 @@
       (i32.add (global.get $visibleBias) (i32.shl (local.get $v0) (i32.const 3)))
       (global.get $reconstruction) (local.get $visible))
     (call $sigmoidInPlace (global.get $reconstruction) (local.get $visible))
-    ;; squared errors added in input order, from 0
+    ;; squared errors added in input order, from 0, and each kept for explain
     (local.set $z (global.get $reconstruction))
+    (local.set $kept (i32.add (global.get $squaredErrors) (i32.shl (local.get $v0) (i32.const 3))))
     (local.set $end (i32.add (local.get $nx) (i32.shl (local.get $visible) (i32.const 3))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $nx) (local.get $end)))
         (local.set $e (f64.sub (f64.load (local.get $nx)) (f64.load (local.get $z))))
+        (f64.store (local.get $kept) (f64.mul (local.get $e) (local.get $e)))
         (local.set $squaredError (f64.add (local.get $squaredError) (f64.mul (local.get $e) (local.get $e))))
         (local.set $nx (i32.add (local.get $nx) (i32.const 8)))
         (local.set $z (i32.add (local.get $z) (i32.const 8)))
+        (local.set $kept (i32.add (local.get $kept) (i32.const 8)))
         (br $next)))
     (f64.sqrt (f64.div (local.get $squaredError) (f64.convert_i32_s (local.get $visible)))))
 

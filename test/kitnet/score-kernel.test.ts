@@ -78,6 +78,18 @@ describe('KitNET scoring kernel (WebAssembly)', () => {
     }
   });
 
+  it('explains a row bit for bit as the JavaScript path: every squared error and every autoencoder\'s RMSE', () => {
+    for (const row of checked) {
+      const expected = { errors: new Float64Array(javascript.ensembleSlots), rmse: new Float64Array(GROUPS.length + 1) };
+      const got = { errors: new Float64Array(kernel.ensembleSlots).fill(-1), rmse: new Float64Array(GROUPS.length + 1).fill(-1) };
+      const score = javascript.explain(row, expected.errors, expected.rmse);
+      expect(Object.is(kernel.explain(row, got.errors, got.rmse), score)).to.equal(true);
+      expect(Array.from(got.errors)).to.deep.equal(Array.from(expected.errors));
+      expect(Array.from(got.rmse)).to.deep.equal(Array.from(expected.rmse));
+      expect(expected.errors.some((e) => e > 0)).to.equal(true);
+    }
+  });
+
   it('marks rows KitNET.score would refuse (a value not finite) and scores the others as score() does', () => {
     const list = checked.slice(0, 12).map((row) => Float64Array.from(row));
     list[3]![5] = Number.NaN;
