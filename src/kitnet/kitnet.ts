@@ -60,7 +60,7 @@ export const DEFAULT_KITNET_OPTIONS: Readonly<KitNETOptions> = Object.freeze({
 export interface ScoreExplanation {
   score: number;
   /** RMSE of each ensemble autoencoder, in feature-map order */
-  autoencoderRmse: Float64Array;
+  autoencoderRmse: number[];
   /**
    * Inputs by descending squared reconstruction error (x̂ − z)² within their autoencoder. `normalised` is
    * (value − lo)/(hi − lo) before any clipping: 0..1 is the training range, 3 means three ranges above lo.
@@ -88,6 +88,8 @@ export class KitNET {
   private readonly result = new Float64Array(1);
   /** the trained autoencoders packed for scoring; dropped by every training step, rebuilt by the next score */
   private packed: PackedScorer | null = null;
+  /** explain()'s buffers; their sizes are fixed once the feature map exists */
+  private explainScratch: { squaredErrors: Float64Array; autoencoderRmse: Float64Array } | null = null;
 
   /**
    * @param n number of input features
@@ -232,32 +234,42 @@ export class KitNET {
     this.checkInput(x);
     this.checkReady();
     const packed = this.packedScorer();
-    const squaredErrors = new Float64Array(packed.ensembleSlots);
-    const autoencoderRmse = new Float64Array(this.ensemble.length);
-    const score = packed.explain(x, squaredErrors, autoencoderRmse);
-    // the `top` worst inputs, kept in order as they are found: objects are built for those only
+    // scratch kept between calls: a fresh Float64Array of this size costs 2–3 µs (its memory lives outside the heap)
+    this.explainScratch ??= { squaredErrors: new Float64Array(packed.ensembleSlots), autoencoderRmse: new Float64Array(this.ensemble.length) };
+    const { squaredErrors } = this.explainScratch;
+    const score = packed.explain(x, squaredErrors, this.explainScratch.autoencoderRmse);
+    // copied by hand: Array.from walks a typed array through its iterator, ~2 µs for 37 values
+    const rmse = this.explainScratch.autoencoderRmse;
+    const autoencoderRmse = new Array<number>(rmse.length);
+    for (let a = 0; a < rmse.length; a++) autoencoderRmse[a] = rmse[a]!;
+    // the `top` worst inputs, kept in order as they are found (slots run autoencoder by autoencoder): objects are
+    // built for those only, and most slots are passed over with one comparison
     const keep = Math.max(0, top);
-    const worst: { a: number; slot: number; index: number; error: number }[] = [];
-    for (let a = 0; a < this.ensemble.length && keep > 0; a++) {
-      const ae = this.ensemble[a]!;
-      for (let slot = 0; slot < ae.visible; slot++) {
-        const index = this.mapIndices[this.mapOffsets[a]! + slot]!;
-        const error = squaredErrors[this.mapOffsets[a]! + slot]!;
-        let at = worst.length;
-        // larger error first, then lower index (a stable order for ties)
-        while (at > 0 && (worst[at - 1]!.error < error || (worst[at - 1]!.error === error && worst[at - 1]!.index > index))) at--;
-        if (at >= keep) continue;
-        worst.splice(at, 0, { a, slot, index, error });
-        if (worst.length > keep) worst.pop();
-      }
+    const worst: { slot: number; index: number; error: number }[] = [];
+    for (let slot = 0; slot < squaredErrors.length && keep > 0; slot++) {
+      const error = squaredErrors[slot]!;
+      if (worst.length === keep && error < worst[keep - 1]!.error) continue;
+      const index = this.mapIndices[slot]!;
+      let at = worst.length;
+      // larger error first, then lower index (a stable order for ties)
+      while (at > 0 && (worst[at - 1]!.error < error || (worst[at - 1]!.error === error && worst[at - 1]!.index > index))) at--;
+      if (at >= keep) continue;
+      // insert at `at`, the last one falling off when all `keep` places are taken
+      const found = { slot, index, error };
+      if (worst.length < keep) worst.push(found);
+      for (let i = worst.length - 1; i > at; i--) worst[i] = worst[i - 1]!;
+      worst[at] = found;
     }
-    const topFeatures = worst.map(({ a, slot, index, error }) => {
+    const topFeatures = worst.map(({ slot, index, error }) => {
+      let a = 0;
+      while (this.mapOffsets[a + 1]! <= slot) a++;
       const ae = this.ensemble[a]!;
-      const lo = ae.lo[slot]!;
-      const hi = ae.hi[slot]!;
+      const inUnit = slot - this.mapOffsets[a]!;
+      const lo = ae.lo[inUnit]!;
+      const hi = ae.hi[inUnit]!;
       const value = x[index]!;
       const range = hi - lo;
-      const normalised = range > 0 ? (value - lo) / range : value === lo ? 0 : (value - lo) / ae.rangeDenominator(slot);
+      const normalised = range > 0 ? (value - lo) / range : value === lo ? 0 : (value - lo) / ae.rangeDenominator(inUnit);
       return { index, name: names?.[index] ?? `f${index}`, error, normalised, value, lo, hi };
     });
     return { score, autoencoderRmse, topFeatures };

@@ -1,6 +1,7 @@
 // explain(): the score with per-autoencoder RMSEs, and the inputs that reconstructed worst with their ranges.
 import { expect } from 'chai';
 import { KitNET } from '../../src/kitnet/index.js';
+import { PackedScorer } from '../../src/kitnet/packed-scorer.js';
 import { correlatedGroupsMatrix } from './synthetic-data.js';
 
 const n = 8;
@@ -33,6 +34,23 @@ describe('KitNET.explain', () => {
     expect(top.normalised).to.be.closeTo((25 - top.lo) / (top.hi - top.lo), 1e-12);
     expect(top.error).to.be.greaterThan(explanation.topFeatures[1]!.error);
     expect(explanation.score).to.be.greaterThan(kitnet.score(rows[2900]!));
+  });
+
+  it('keeps, for every top, the inputs a full sort puts first: larger error first, then lower index', () => {
+    const internals = kitnet as unknown as { ensemble: never; output: never; mapIndices: Int32Array };
+    const scorer = new PackedScorer(internals.ensemble, internals.output, internals.mapIndices, false);
+    // rows far out, in range, and one where whole groups tie (every input at the same far value)
+    const probes = [rows[2900]!, rows[2950]!, Float64Array.from(rows[2901]!, (v, j) => (j % 3 === 0 ? v * 40 : v)), new Float64Array(n).fill(1e6)];
+    for (const row of probes) {
+      const errors = new Float64Array(n);
+      scorer.explain(row, errors, new Float64Array(kitnet.featureMap().length));
+      const sorted = Array.from(errors, (error, slot) => ({ error, index: internals.mapIndices[slot]! }))
+        .sort((a, b) => b.error - a.error || a.index - b.index);
+      for (const top of [0, 1, 3, n, n + 2]) {
+        const got = kitnet.explain(row, names, top).topFeatures.map((f) => [f.index, f.error]);
+        expect(got).to.deep.equal(sorted.slice(0, top).map((f) => [f.index, f.error]));
+      }
+    }
   });
 
   it('reports each input training range (lo ≤ hi, within the data seen)', () => {
