@@ -52,9 +52,10 @@ const BY_STREAM: Record<LogStream, Record<string, FieldKind>> = {
   },
 };
 
+/** Per stream, the known fields and their kinds as two lists (walked by index: this runs once per JSON record). */
 const KNOWN_FIELD_LISTS = Object.fromEntries(
-  Object.entries(BY_STREAM).map(([stream, kinds]) => [stream, Object.entries(kinds)]),
-) as Record<LogStream, [string, FieldKind][]>;
+  Object.entries(BY_STREAM).map(([stream, kinds]) => [stream, { fields: Object.keys(kinds), kinds: Object.values(kinds) }]),
+) as Record<LogStream, { fields: string[]; kinds: FieldKind[] }>;
 
 function kindOf(value: ZeekValue): FieldKind | 'null' {
   if (value === null) return 'null';
@@ -67,9 +68,14 @@ export function findMistypedField(
   record: Readonly<Record<string, ZeekValue>>,
   stream: LogStream,
 ): { field: string; detail: string } | undefined {
-  for (const [field, expected] of KNOWN_FIELD_LISTS[stream]) {
+  const { fields, kinds } = KNOWN_FIELD_LISTS[stream];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
     const value = record[field];
     if (value === undefined) continue;
+    const expected = kinds[i]!;
+    // the usual case settled by typeof alone; kindOf names arrays and null apart
+    if (typeof value === expected) continue;
     const actual = kindOf(value);
     if (actual !== expected) return { field, detail: `expected ${expected}, got ${actual}` };
   }
