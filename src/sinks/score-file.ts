@@ -12,7 +12,7 @@ export function formatScoreLine(s: ScoredRecord): string {
   let line =
     `{"ts":${timeText(s.ts)},"uid":${str(s.uid)},"stream":"${s.stream}"` +
     `,"id.orig_h":${str(s.origH)},"id.orig_p":${num(s.origP)},"id.resp_h":${str(s.respH)},"id.resp_p":${num(s.respP)}` +
-    `,"proto":${str(s.proto)},"score":${num(s.score)},"threshold":${thresholdText(s.threshold)},"p":${num(s.probability)}` +
+    `,"proto":${str(s.proto)},"score":${exactText(s.score)},"threshold":${thresholdText(s.threshold)},"p":${exactText(s.probability)}` +
     `,"anomalous":${s.anomalous},"model":${str(s.model)}`;
   if (s.top.length > 0) line += `,"top":${JSON.stringify(s.top.map((t) => ({ feature: t.feature, says: t.says })))}`;
   return line + '}\n';
@@ -138,9 +138,9 @@ function writePlainLine(b: Buffer, at: number, s: ScoredRecord): number {
   at = putNumber(b, putBytes(b, at, PART.respP), s.respP);
   at = putString(b, putBytes(b, at, PART.proto), s.proto);
   if (at < 0) return -1;
-  at = putNumber(b, putBytes(b, at, PART.score), s.score);
+  at = putAscii(b, putBytes(b, at, PART.score), exactText(s.score));
   at = putAscii(b, putBytes(b, at, PART.threshold), thresholdText(s.threshold));
-  at = putNumber(b, putBytes(b, at, PART.p), s.probability);
+  at = putAscii(b, putBytes(b, at, PART.p), exactText(s.probability));
   at = putBytes(b, putBytes(b, at, PART.anomalous), s.anomalous ? PART.true : PART.false);
   at = putString(b, putBytes(b, at, PART.model), s.model);
   if (at < 0) return -1;
@@ -184,6 +184,24 @@ function putNumber(b: Buffer, at: number, v: number | null): number {
   return at + digits;
 }
 
+/**
+ * A score or probability as text that reads back as exactly the same double: 17 significant digits, trailing zeros
+ * of the fraction dropped. Not always the shortest such text, which String() gives (on computed scores about half
+ * the values print one digit longer; a short decimal such as 0.1 prints as 0.10000000000000001), but String() of a
+ * fresh double cost ~0.3 µs here against ~0.1 µs, twice a line.
+ */
+export function exactText(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return 'null';
+  const text = v.toPrecision(17);
+  const exponent = text.indexOf('e');
+  const mantissaEnd = exponent === -1 ? text.length : exponent;
+  if (text.lastIndexOf('.', mantissaEnd) === -1) return text;
+  let end = mantissaEnd;
+  while (text.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  if (text.charCodeAt(end - 1) === 46 /* . */) end--;
+  return end === mantissaEnd ? text : text.slice(0, end) + text.slice(mantissaEnd);
+}
+
 function num(v: number | null): string {
   return v === null || !Number.isFinite(v) ? 'null' : String(v);
 }
@@ -195,7 +213,7 @@ let lastThresholdText = 'null';
 function thresholdText(threshold: number): string {
   if (threshold !== lastThreshold) {
     lastThreshold = threshold;
-    lastThresholdText = num(threshold);
+    lastThresholdText = exactText(threshold);
   }
   return lastThresholdText;
 }

@@ -1,10 +1,11 @@
-// Pins the NDJSON score line to what JSON.stringify/String would print, so the hand-built fast paths cannot drift.
+// Pins the NDJSON score line to what JSON.stringify/String would print (scores in 17 digits), so the hand-built fast
+// paths cannot drift.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { ScoredRecord } from '../../src/pipeline/record-scorer.js';
-import { formatScoreLine, ScoreFileWriter } from '../../src/sinks/score-file.js';
+import { exactText, formatScoreLine, ScoreFileWriter } from '../../src/sinks/score-file.js';
 
 function scored(overrides: Partial<ScoredRecord>): ScoredRecord {
   return {
@@ -14,14 +15,25 @@ function scored(overrides: Partial<ScoredRecord>): ScoredRecord {
   };
 }
 
-/** The line as JSON.stringify writes the same object: the format the hand-built line must match byte for byte. */
+/** 17 significant digits with the fraction's trailing zeros dropped, written independently of exactText. */
+function seventeenDigits(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return 'null';
+  const [mantissa, exponent] = v.toPrecision(17).split('e');
+  const trimmed = mantissa!.includes('.') ? mantissa!.replace(/0+$/, '').replace(/\.$/, '') : mantissa!;
+  return exponent === undefined ? trimmed : `${trimmed}e${exponent}`;
+}
+
+/**
+ * The line as JSON.stringify writes the same object, scores and probabilities in 17 digits: the format the
+ * hand-built line must match byte for byte.
+ */
 function reference(s: ScoredRecord): string {
   const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
   return JSON.stringify({
     ts: finite(s.ts), uid: s.uid, stream: s.stream, 'id.orig_h': s.origH, 'id.orig_p': finite(s.origP), 'id.resp_h': s.respH,
-    'id.resp_p': finite(s.respP), proto: s.proto, score: finite(s.score), threshold: finite(s.threshold), p: finite(s.probability),
+    'id.resp_p': finite(s.respP), proto: s.proto, score: '§score', threshold: '§threshold', p: '§p',
     anomalous: s.anomalous, model: s.model,
-  }) + '\n';
+  }).replace('"§score"', seventeenDigits(s.score)).replace('"§threshold"', seventeenDigits(s.threshold)).replace('"§p"', seventeenDigits(s.probability)) + '\n';
 }
 
 describe('formatScoreLine', () => {
@@ -43,6 +55,32 @@ describe('formatScoreLine', () => {
   it('escapes strings exactly as JSON.stringify does, including quotes, backslashes, control characters and surrogates', () => {
     for (const uid of ['plain', '', 'a"b', 'a\\b', 'tab\there', 'nl\n', '\u0001', '\u007f', 'é', '\ud83d\ude00', 'lone\ud800', 'lone\udc00x']) {
       expect(formatScoreLine(scored({ uid, origH: uid }))).to.equal(reference(scored({ uid, origH: uid })));
+    }
+  });
+});
+
+describe('exactText', () => {
+  it('writes every double so that it reads back as itself, in at most 17 significant digits, as valid JSON', () => {
+    let seed = 99;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const values = [0, -0, 1, 0.5, 0.1, 1 / 3, 2 ** -1074, Number.MIN_VALUE, Number.MAX_VALUE, 1e21, 1e-7, 123456789012345680, 5e-324, 0.026371648319555973];
+    for (let i = 0; i < 20000; i++) values.push(random() * 10 ** Math.floor(random() * 40 - 30), -random() * 1e5, Math.sqrt(random()) / 7);
+    for (const v of values) {
+      const text = exactText(v);
+      expect(Number(text), text).to.equal(Object.is(v, -0) ? 0 : v);
+      expect(JSON.parse(text), text).to.equal(Number(text));
+      expect(text.replace(/e.*$/, '').replace(/[^0-9]/g, '').replace(/^0+/, '').length, text).to.be.at.most(17);
+      if (text.includes('.')) expect(text.replace(/e.*$/, ''), text).to.not.match(/0$/);
+    }
+    for (const v of [null, Number.NaN, Number.POSITIVE_INFINITY]) expect(exactText(v)).to.equal('null');
+  });
+
+  it('gives String()\'s text whenever that already has 17 significant digits', () => {
+    for (let i = 1; i < 5000; i++) {
+      const v = Math.sqrt(i) / 97;
+      const shortest = String(v);
+      const digits = (t: string) => t.replace(/e.*$/, '').replace(/[^0-9]/g, '').replace(/^0+/, '').length;
+      if (digits(shortest) === 17) expect(exactText(v)).to.equal(shortest);
     }
   });
 });
