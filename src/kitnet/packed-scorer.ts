@@ -2,7 +2,7 @@
 // order as Autoencoder.executeInto, so scores are bit-identical, without per-autoencoder calls, fills and buffers.
 // Scoring itself runs in the WebAssembly twin of this code (score-kernel.ts) wherever the model allows.
 import { softClipInPlace, type Autoencoder } from './autoencoder.js';
-import { ScoreKernel } from './score-kernel.js';
+import { ScoreKernel, type PackedModel } from './score-kernel.js';
 import { exactSigmoid, sigmoidInPlace, tableSigmoid } from './sigmoid.js';
 
 /**
@@ -93,10 +93,25 @@ export class PackedScorer {
     this.hiddenActivation = new Float64Array(maxHidden);
     this.reconstruction = new Float64Array(maxVisible);
     this.layer = new Float64Array(ensemble.length);
-    this.kernel =
-      useKernel && !this.exact
-        ? new ScoreKernel({ ...this, softClip: this.softClip, maxVisible, maxHidden })
-        : null;
+    this.kernel = useKernel && !this.exact ? new ScoreKernel(this.packedModel(maxVisible, maxHidden)) : null;
+  }
+
+  private packedModel(maxVisible: number, maxHidden: number): PackedModel {
+    return {
+      softClip: this.softClip,
+      mapIndices: this.mapIndices,
+      visibleStart: this.visibleStart,
+      hiddenStart: this.hiddenStart,
+      weightStart: this.weightStart,
+      lo: this.lo,
+      denominator: this.denominator,
+      visibleBias: this.visibleBias,
+      hiddenBias: this.hiddenBias,
+      weights: this.weights,
+      encoderWeights: this.encoderWeights,
+      maxVisible,
+      maxHidden,
+    };
   }
 
   /**

@@ -125,7 +125,13 @@ export class RecordScorer {
   }
 
   /** entries[start..end), all of slot's stream and at most ROWS_AT_ONCE */
-  private scoreRun(slot: StreamSlot, entries: readonly LogEntry[], start: number, end: number, emit: (scored: ScoredRecord) => void): void {
+  private scoreRun(
+    slot: StreamSlot,
+    entries: readonly LogEntry[],
+    start: number,
+    end: number,
+    emit: (scored: ScoredRecord) => void,
+  ): void {
     const { model, rows, rowViews, scores, rejected } = slot;
     const count = end - start;
     for (let r = 0; r < count; r++) model.featurizer.featurize(entries[start + r]!.record, rowViews[r]!);

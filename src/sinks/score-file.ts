@@ -41,7 +41,8 @@ export class ScoreLineEncoder {
    */
   add(scored: ScoredRecord): void {
     if (scored.top.length === 0) {
-      this.reserve(PLAIN_LINE_BYTES + textLength(scored.uid) + textLength(scored.origH) + textLength(scored.respH) + textLength(scored.proto) + textLength(scored.model));
+      const strings = textLength(scored.uid) + textLength(scored.origH) + textLength(scored.respH) + textLength(scored.proto) + textLength(scored.model);
+      this.reserve(PLAIN_LINE_BYTES + strings);
       const written = writePlainLine(this.bytes, this.length, scored);
       if (written >= 0) {
         this.length = written;
