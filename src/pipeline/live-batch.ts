@@ -71,8 +71,9 @@ export function scoreLiveBatch(batch: LiveBatch, scorer: RecordScorer): BatchOut
   let line = 0;
   for (const json of batch.records) {
     line++;
+    const source = { file: batch.source, line };
     try {
-      entries.push({ stream: batch.stream, record: parseLiveRecord(json, { file: batch.source, line }), source: { file: batch.source, line } });
+      entries.push({ stream: batch.stream, record: parseLiveRecord(json, source), source });
     } catch (err) {
       const reason = err instanceof ZeekLogParseError ? err.reason : 'invalid-record';
       outcome.invalid[reason] = (outcome.invalid[reason] ?? 0) + 1;
