@@ -3,7 +3,7 @@
 // Scoring itself runs in the WebAssembly twin of this code (score-kernel.ts) wherever the model allows.
 import { softClipInPlace, type Autoencoder } from './autoencoder.js';
 import { ScoreKernel, type PackedModel } from './score-kernel.js';
-import { exactSigmoid, sigmoidInPlace, tableSigmoid } from './sigmoid.js';
+import { sigmoidInPlace } from './sigmoid.js';
 
 /**
  * A frozen snapshot of a trained ensemble plus output autoencoder, laid out flat. Unit u < units − 1 is ensemble
@@ -29,8 +29,6 @@ export class PackedScorer {
   /** Wᵀ per unit, hidden × visible row-major: the encoder's rows, so both halves read weights in order */
   private readonly encoderWeights: Float64Array;
   private readonly exact: boolean;
-  /** per unit: 1 when it has one input and one hidden unit (see singletonRmse) */
-  private readonly singleton: Uint8Array;
   /** x̂ of every unit, at its visibleStart (the output unit's x̂ is written once the ensemble is done) */
   private readonly normalised: Float64Array;
   /** y of the unit being scored */
@@ -89,7 +87,6 @@ export class PackedScorer {
       maxHidden = Math.max(maxHidden, ae.hidden);
     }
     this.normalised = new Float64Array(this.lo.length);
-    this.singleton = Uint8Array.from(all, (ae) => (ae.visible === 1 && ae.hidden === 1 ? 1 : 0));
     this.hiddenActivation = new Float64Array(maxHidden);
     this.reconstruction = new Float64Array(maxVisible);
     this.layer = new Float64Array(ensemble.length);
@@ -157,11 +154,7 @@ export class PackedScorer {
     const ensembleSlots = visibleStart[ensembleUnits]!;
     for (let slot = 0; slot < ensembleSlots; slot++) normalised[slot] = (x[mapIndices[slot]!]! - lo[slot]!) / denominator[slot]!;
     if (softClip) softClipInPlace(normalised, 0, ensembleSlots);
-    const { singleton } = this;
-    for (let u = 0; u < ensembleUnits; u++) {
-      if (singleton[u] === 1) this.singletonRmse(u, layer, u);
-      else this.reconstructionRmse(u, layer, u);
-    }
+    for (let u = 0; u < ensembleUnits; u++) this.reconstructionRmse(u, layer, u);
     const allSlots = visibleStart[this.units]!;
     for (let slot = ensembleSlots; slot < allSlots; slot++) normalised[slot] = (layer[slot - ensembleSlots]! - lo[slot]!) / denominator[slot]!;
     if (softClip) softClipInPlace(normalised, ensembleSlots, allSlots);
@@ -170,36 +163,9 @@ export class PackedScorer {
   }
 
   /**
-   * reconstructionRmse for a unit of one input and one hidden unit, written out: models of sparse log types are
-   * mostly such units (inputs correlated with nothing), and the general loops cost more than their arithmetic.
-   * The same operations in the same order, so the result is bit-identical.
-   */
-  private singletonRmse(u: number, target: Float64Array, index: number): void {
-    const v0 = this.visibleStart[u]!;
-    const w = this.weights[this.weightStart[u]!]!;
-    const x = this.normalised[v0]!;
-    let encoded = 0;
-    encoded += x * w;
-    const y = this.sigmoid(encoded + this.hiddenBias[this.hiddenStart[u]!]!);
-    let decoded = 0;
-    decoded += y * w;
-    const e = x - this.sigmoid(decoded + this.visibleBias[v0]!);
-    let squaredError = 0;
-    squaredError += e * e;
-    if (this.squaredErrors !== null) this.squaredErrors[v0] = e * e;
-    target[index] = Math.sqrt(squaredError / 1);
-  }
-
-  private sigmoid(t: number): number {
-    return this.exact ? exactSigmoid(t) : tableSigmoid(t);
-  }
-
-  /**
    * y = σ(x̂ W + h_b), z = σ(y Wᵀ + v_b), RMSE of x̂ − z into target[index], for unit u with x̂ in `normalised`.
-   * Each sum runs in Autoencoder.forward's order (from 0, i or j ascending) so every rounding is the same; four
-   * sums run side by side only so that the CPU can overlap them (one sum is a chain of dependent additions).
-   * The two halves are written out rather than sharing a matrix-times-vector function: that measured 8–15%
-   * slower per conn record (two calls per unit, not inlined).
+   * Each sum runs in Autoencoder.forward's order (from 0, i or j ascending) so every rounding is the same. Plain
+   * loops: the speed is in the kernel, which runs these sums in the same order, eight records side by side.
    */
   private reconstructionRmse(u: number, target: Float64Array, index: number): void {
     const { encoderWeights, weights, normalised, hiddenActivation, reconstruction, hiddenBias, visibleBias, exact } = this;
@@ -208,77 +174,45 @@ export class PackedScorer {
     const w0 = this.weightStart[u]!;
     const v0 = this.visibleStart[u]!;
     const visible = this.visibleStart[u + 1]! - v0;
-    // encoder: hidden unit j is the dot product of x̂ with row j of Wᵀ
-    let j = 0;
-    for (; j + 4 <= hidden; j += 4) {
-      const r0 = w0 + j * visible;
-      const r1 = r0 + visible;
-      const r2 = r1 + visible;
-      const r3 = r2 + visible;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0; i < visible; i++) {
-        const xi = normalised[v0 + i]!;
-        s0 += xi * encoderWeights[r0 + i]!;
-        s1 += xi * encoderWeights[r1 + i]!;
-        s2 += xi * encoderWeights[r2 + i]!;
-        s3 += xi * encoderWeights[r3 + i]!;
-      }
-      hiddenActivation[j] = s0 + hiddenBias[h0 + j]!;
-      hiddenActivation[j + 1] = s1 + hiddenBias[h0 + j + 1]!;
-      hiddenActivation[j + 2] = s2 + hiddenBias[h0 + j + 2]!;
-      hiddenActivation[j + 3] = s3 + hiddenBias[h0 + j + 3]!;
-    }
-    for (; j < hidden; j++) {
-      const r = w0 + j * visible;
-      let sum = 0;
-      for (let i = 0; i < visible; i++) sum += normalised[v0 + i]! * encoderWeights[r + i]!;
-      hiddenActivation[j] = sum + hiddenBias[h0 + j]!;
-    }
+    // encoder: hidden unit j from row j of Wᵀ; decoder: visible unit i from row i of W
+    affineInto(normalised, v0, visible, encoderWeights, w0, hiddenBias, h0, hiddenActivation, hidden);
     sigmoidInPlace(hiddenActivation, hidden, exact);
-    // decoder: visible unit i is the dot product of y with row i of W
-    let i = 0;
-    for (; i + 4 <= visible; i += 4) {
-      const r0 = w0 + i * hidden;
-      const r1 = r0 + hidden;
-      const r2 = r1 + hidden;
-      const r3 = r2 + hidden;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let k = 0; k < hidden; k++) {
-        const yk = hiddenActivation[k]!;
-        s0 += yk * weights[r0 + k]!;
-        s1 += yk * weights[r1 + k]!;
-        s2 += yk * weights[r2 + k]!;
-        s3 += yk * weights[r3 + k]!;
-      }
-      reconstruction[i] = s0 + visibleBias[v0 + i]!;
-      reconstruction[i + 1] = s1 + visibleBias[v0 + i + 1]!;
-      reconstruction[i + 2] = s2 + visibleBias[v0 + i + 2]!;
-      reconstruction[i + 3] = s3 + visibleBias[v0 + i + 3]!;
-    }
-    for (; i < visible; i++) {
-      const r = w0 + i * hidden;
-      let sum = 0;
-      for (let k = 0; k < hidden; k++) sum += hiddenActivation[k]! * weights[r + k]!;
-      reconstruction[i] = sum + visibleBias[v0 + i]!;
-    }
+    affineInto(hiddenActivation, 0, hidden, weights, w0, visibleBias, v0, reconstruction, visible);
     sigmoidInPlace(reconstruction, visible, exact);
     // added in i order, as Autoencoder.executeInto does
     let squaredError = 0;
-    for (i = 0; i < visible; i++) {
+    for (let i = 0; i < visible; i++) {
       const e = normalised[v0 + i]! - reconstruction[i]!;
       squaredError += e * e;
     }
     // explain(): the ensemble's errors per input (the output unit's slots lie past the array)
     const kept = this.squaredErrors;
     if (kept !== null && v0 < kept.length) {
-      for (i = 0; i < visible; i++) kept[v0 + i] = (normalised[v0 + i]! - reconstruction[i]!) ** 2;
+      for (let i = 0; i < visible; i++) kept[v0 + i] = (normalised[v0 + i]! - reconstruction[i]!) ** 2;
     }
     target[index] = Math.sqrt(squaredError / visible);
+  }
+}
+
+/**
+ * out[o] = (0 + Σ_m input[inputStart + m]·matrix[matrixStart + o·inputCount + m], m ascending) + bias[biasStart + o]
+ * for o < outCount: a matrix of outCount rows of inputCount weights, one row per output.
+ */
+function affineInto(
+  input: Float64Array,
+  inputStart: number,
+  inputCount: number,
+  matrix: Float64Array,
+  matrixStart: number,
+  bias: Float64Array,
+  biasStart: number,
+  out: Float64Array,
+  outCount: number,
+): void {
+  for (let o = 0; o < outCount; o++) {
+    const row = matrixStart + o * inputCount;
+    let sum = 0;
+    for (let m = 0; m < inputCount; m++) sum += input[inputStart + m]! * matrix[row + m]!;
+    out[o] = sum + bias[biasStart + o]!;
   }
 }

@@ -92,9 +92,8 @@ export class ScoreKernel {
       knots: place(8 * SIGMOID_KNOTS.length),
       x: place(8 * width),
       normalised: place(8 * allSlots),
-      // one spare slot each: the last f64x2 store of an odd-sized unit stays inside
-      hiddenActivation: place(8 * (model.maxHidden + 1)),
-      reconstruction: place(8 * (model.maxVisible + 1)),
+      hiddenActivation: place(8 * model.maxHidden),
+      reconstruction: place(8 * model.maxVisible),
       layer: place(8 * (units - 1)),
       blockRows: place(8 * BLOCK_ROWS * width),
       blockNormalised: place(8 * BLOCK_ROWS * allSlots),
@@ -136,8 +135,8 @@ export class ScoreKernel {
 
   /**
    * score() of `count` rows laid end to end in `rows`, into scores[0..count), eight at a time. In a block of
-   * fewer rows, the lanes past them hold the previous block's rows (finite): computed and ignored; four rows or
-   * fewer left over are scored one by one.
+   * fewer rows, the lanes past them hold whatever the previous block left (lanes never mix): computed and ignored;
+   * four rows or fewer left over are scored one by one.
    */
   scoreRows(rows: Float64Array, count: number, scores: Float64Array): void {
     const width = this.input.length;
