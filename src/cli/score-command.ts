@@ -50,7 +50,7 @@ export function registerScoreCommand(program: Command): void {
 }
 
 /** Records of every path in order, in read-sized batches: directories in zeekctl or plain layout, files as given. */
-export async function* entryBatchesOf(paths: readonly string[], streams: readonly LogStream[], summary: ReadSummary): AsyncGenerator<LogEntry[]> {
+async function* entryBatchesOf(paths: readonly string[], streams: readonly LogStream[], summary: ReadSummary): AsyncGenerator<LogEntry[]> {
   for (const p of paths) {
     const info = await stat(p);
     if (info.isDirectory()) {
@@ -62,9 +62,4 @@ export async function* entryBatchesOf(paths: readonly string[], streams: readonl
       yield* readLogFileBatches(p, { summary });
     }
   }
-}
-
-/** Records of every path in order, one at a time (entryBatchesOf flattened). */
-export async function* entriesOf(paths: readonly string[], streams: readonly LogStream[], summary: ReadSummary): AsyncGenerator<LogEntry> {
-  for await (const entries of entryBatchesOf(paths, streams, summary)) yield* entries;
 }

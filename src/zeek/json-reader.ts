@@ -29,8 +29,12 @@ export function parseJsonLogLine(text: string, where: RecordSource): JsonLogLine
     // json-streaming-logs lines: parse the record without the writer's leading fields, so the parsed object is
     // the record itself (copying a 20-field object cost as much as the parse). A later duplicate _path wins,
     // as it does in JSON.parse. If the rest does not parse, the whole line is parsed again for the exact error.
-    parsed = parseJsonObjectOrUndefined(`{${text.slice(writer.recordStart)}`);
-    if (parsed !== undefined) path = parsed._path !== undefined ? parsed._path : writer.path;
+    try {
+      parsed = parseJsonObject(`{${text.slice(writer.recordStart)}`, where);
+      path = parsed._path !== undefined ? parsed._path : writer.path;
+    } catch {
+      parsed = undefined;
+    }
   }
   if (parsed === undefined) {
     parsed = parseJsonObject(text, where);
@@ -133,16 +137,6 @@ function readWriterPrefix(text: string): WriterPrefix | undefined {
     position = end + 2;
   }
   return position === 1 ? undefined : { recordStart: position, path };
-}
-
-function parseJsonObjectOrUndefined(text: string): Record<string, unknown> | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
 }
 
 /** JSON.parse that only accepts an object, as a ZeekLogParseError otherwise. */
