@@ -62,8 +62,9 @@ export function markDistinct(
 
 /**
  * Writes into estimates[estimatesOffset + k] the estimated number of distinct keys seen within
- * windowSeconds[k] before `now` (`now` not before the last mark). Pass `estimateByCount`
- * (linearCountingTable(bucketCount), made once) to keep the hot path free of logarithms.
+ * windowSeconds[k] before `now` (`now` not before the last mark): estimateByCount[counted buckets]. Pass
+ * linearCountingTable(bucketCount) made once, or a function of it tabulated once (host context passes
+ * log1p of it), to keep the hot path free of logarithms.
  */
 export function estimateDistinct(
   buckets: Float32Array,

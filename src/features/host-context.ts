@@ -102,8 +102,10 @@ export class HostContextBlock implements FeatureBlock {
   private readonly values: Float64Array;
   private readonly sketchKeys: Float64Array;
   private readonly decay: Float64Array;
-  private readonly distinctEstimates: Float64Array;
-  private readonly estimateByCount: Float64Array;
+  /** log1p of each sketch's distinct estimate per window, as the features use it */
+  private readonly distinctLogEstimates: Float64Array;
+  /** log1p(linear-counting estimate) by number of hit buckets: the logarithms made once */
+  private readonly logEstimateByCount: Float64Array;
 
   /** record times are kept relative to the first one seen, so Float32 sketch times stay precise */
   private epoch = Number.NaN;
@@ -161,8 +163,8 @@ export class HostContextBlock implements FeatureBlock {
     this.values = new Float64Array(this.sumCount);
     this.sketchKeys = new Float64Array(this.sketchCount);
     this.decay = new Float64Array(this.windowCount);
-    this.distinctEstimates = new Float64Array(this.sketchCount * this.windowCount);
-    this.estimateByCount = linearCountingTable(buckets);
+    this.distinctLogEstimates = new Float64Array(this.sketchCount * this.windowCount);
+    this.logEstimateByCount = linearCountingTable(buckets).map(Math.log1p);
 
     const longest = halfLives[halfLives.length - 1]!;
     this.table = new HostTable(
@@ -228,7 +230,7 @@ export class HostContextBlock implements FeatureBlock {
       const stateOffset = sketch * windows * DISTINCT_WINDOW_STATE;
       const key = sketchKeys[d]!;
       if (key >= 0) markDistinct(this.sketches, bucketOffset, buckets, this.sketchWindows, stateOffset, windows, key, hostTime);
-      estimateDistinct(this.sketches, bucketOffset, buckets, this.sketchWindows, stateOffset, this.halfLives, hostTime, this.distinctEstimates, d * windows, this.estimateByCount);
+      estimateDistinct(this.sketches, bucketOffset, buckets, this.sketchWindows, stateOffset, this.halfLives, hostTime, this.distinctLogEstimates, d * windows, this.logEstimateByCount);
     }
 
     const pair = this.pairSlots > 0 && pairKey >= 0 ? this.updatePair(slot, pairKey, time) : -1;
@@ -362,7 +364,7 @@ export class HostContextBlock implements FeatureBlock {
     const windows = this.windowCount;
     const sumCount = this.sumCount;
     const sums = this.sums;
-    const estimates = this.distinctEstimates;
+    const logEstimates = this.distinctLogEstimates;
     const stats = this.pairStats;
     const slotBase = slot * windows * sumCount;
     const columns = this.columnCode.length;
@@ -387,10 +389,10 @@ export class HostContextBlock implements FeatureBlock {
           value = dampedStd(sums[s + 0]!, sums[s + a]!, sums[s + b]!);
           break;
         case READOUT_CODES.distinct:
-          value = Math.log1p(estimates[a * windows + k]!);
+          value = logEstimates[a * windows + k]!;
           break;
         case READOUT_CODES.distinctRatio:
-          value = Math.log1p(estimates[a * windows + k]!) - Math.log1p(estimates[b * windows + k]!);
+          value = logEstimates[a * windows + k]! - logEstimates[b * windows + k]!;
           break;
         case READOUT_CODES.pairRegularity:
           value = pair < 0 ? 1 : this.shrunkRegularity(stats, (pair * windows + k) * PAIR_STATS);

@@ -126,8 +126,7 @@ const PART = {
  * or −1 when a string needs an escape or is not ASCII (the caller then formats the line instead).
  */
 function writePlainLine(b: Buffer, at: number, s: ScoredRecord): number {
-  at = putBytes(b, at, PART.ts);
-  at = putAscii(b, at, timeText(s.ts));
+  at = putTime(b, putBytes(b, at, PART.ts), s.ts);
   at = putString(b, putBytes(b, at, PART.uid), s.uid);
   if (at < 0) return -1;
   at = putString(b, putBytes(b, at, PART.stream), s.stream);
@@ -139,9 +138,9 @@ function writePlainLine(b: Buffer, at: number, s: ScoredRecord): number {
   at = putNumber(b, putBytes(b, at, PART.respP), s.respP);
   at = putString(b, putBytes(b, at, PART.proto), s.proto);
   if (at < 0) return -1;
-  at = putAscii(b, putBytes(b, at, PART.score), exactText(s.score));
+  at = putExact(b, putBytes(b, at, PART.score), s.score);
   at = putAscii(b, putBytes(b, at, PART.threshold), thresholdText(s.threshold));
-  at = putAscii(b, putBytes(b, at, PART.p), exactText(s.probability));
+  at = putExact(b, putBytes(b, at, PART.p), s.probability);
   at = putBytes(b, putBytes(b, at, PART.anomalous), s.anomalous ? PART.true : PART.false);
   at = putString(b, putBytes(b, at, PART.model), s.model);
   if (at < 0) return -1;
@@ -203,6 +202,22 @@ export function exactText(v: number | null): string {
   return end === mantissaEnd ? text : text.slice(0, end) + text.slice(mantissaEnd);
 }
 
+/** exactText(v) written at `at`, without making the trimmed copy of toPrecision's text. */
+function putExact(b: Buffer, at: number, v: number): number {
+  if (!Number.isFinite(v)) return putBytes(b, at, PART.null);
+  const text = v.toPrecision(17);
+  const exponent = text.indexOf('e');
+  const mantissaEnd = exponent === -1 ? text.length : exponent;
+  let end = mantissaEnd;
+  if (text.lastIndexOf('.', mantissaEnd) !== -1) {
+    while (text.charCodeAt(end - 1) === 48 /* 0 */) end--;
+    if (text.charCodeAt(end - 1) === 46 /* . */) end--;
+  }
+  for (let i = 0; i < end; i++) b[at++] = text.charCodeAt(i);
+  for (let i = mantissaEnd; i < text.length; i++) b[at++] = text.charCodeAt(i);
+  return at;
+}
+
 function num(v: number | null): string {
   return v === null || !Number.isFinite(v) ? 'null' : String(v);
 }
@@ -248,6 +263,32 @@ function timeText(ts: number | null): string {
   return `${lastSecondText}.${'00000'.slice(0, digits - text.length)}${text}`;
 }
 
+/** timeText(ts) written at `at`: the fraction digit by digit, so no string is made but for a new second. */
+function putTime(b: Buffer, at: number, ts: number | null): number {
+  if (ts === null || !(ts >= 1 && ts < 4294967296)) return putAscii(b, at, num(ts));
+  const micros = Math.round(ts * 1e6);
+  if (micros / 1e6 !== ts) return putAscii(b, at, num(ts));
+  const second = Math.floor(micros / 1e6);
+  let fraction = micros - second * 1e6;
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastSecondText = String(second);
+  }
+  at = putAscii(b, at, lastSecondText);
+  if (fraction === 0) return at;
+  let digits = 6;
+  while (fraction % 10 === 0) {
+    fraction /= 10;
+    digits--;
+  }
+  b[at] = 0x2e; // .
+  for (let i = digits; i >= 1; i--) {
+    b[at + i] = 0x30 + (fraction % 10);
+    fraction = Math.floor(fraction / 10);
+  }
+  return at + digits + 1;
+}
+
 function str(v: string | null): string {
   if (v === null) return 'null';
   return needsJsonEscape(v) ? JSON.stringify(v) : `"${v}"`;
@@ -282,7 +323,9 @@ export class ScoreFileWriter {
     } else {
       mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
       // 'a': a restarted sidecar continues the file; every line is complete, so it stays valid NDJSON
-      this.stream = createWriteStream(target, { flags: 'a' });
+      // a 1 MiB high-water mark: with the default 16 KiB every 64 KiB write made flush() wait for the disk,
+      // which then never overlapped with scoring
+      this.stream = createWriteStream(target, { flags: 'a', highWaterMark: 1 << 20 });
       this.ownsStream = true;
     }
   }
