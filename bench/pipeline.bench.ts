@@ -175,6 +175,29 @@ async function runStage(stage: Stage, file: string, modelFile: string, outFile: 
   return { records, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRss: rss.peak };
 }
 
+const CHECK_LINE =
+  '{"ts":1710158402.71229,"uid":"CLQvWRedk6evNGw5a6x0","id.orig_h":"10.20.10.144","id.orig_p":52795,"id.resp_h":"10.20.0.45",' +
+  '"id.resp_p":445,"proto":"tcp","service":"smb","duration":6.967518,"orig_bytes":3424,"resp_bytes":286072,"conn_state":"SF",' +
+  '"local_orig":true,"local_resp":true,"missed_bytes":0,"history":"ShADadfF","orig_pkts":105,"orig_ip_bytes":7632,' +
+  '"resp_pkts":214,"resp_ip_bytes":297208,"ip_proto":6}';
+
+/**
+ * A fixed workload timed for 0.3 s: JSON.parse of one conn line. This VM's speed drifts by up to 40% within an hour
+ * (other jobs share the host), so each stage's figures are printed next to what the same workload gave just before.
+ */
+function machineCheck(when: string): void {
+  let parsed = 0;
+  let checksum = 0;
+  const started = performance.now();
+  while (performance.now() - started < 300) {
+    for (let i = 0; i < 1000; i++) checksum += (JSON.parse(CHECK_LINE) as { orig_pkts: number }).orig_pkts;
+    parsed += 1000;
+  }
+  if (checksum !== parsed * 105) throw new Error('machine check: wrong parse');
+  const perSecond = parsed / ((performance.now() - started) / 1000);
+  console.log(`machine check ${when} (JSON.parse of one fixed conn line; higher = faster machine right now): ${Math.round(perSecond)} /s`);
+}
+
 function rate(r: StageResult): string {
   return `${Math.round(r.records / r.seconds)} records/s (${Math.round(r.records / r.cpuSeconds)} per CPU second)`;
 }
@@ -233,6 +256,7 @@ try {
   await runStage('write', files.get('conn tsv')!.one, modelFile, outFile);
   for (const input of inputs) {
     const { one, four } = files.get(input.label)!;
+    machineCheck(`before ${input.label}`);
     for (const stage of ['read', 'featurize', 'score'] as const) {
       const r = await runStage(stage, one, modelFile, outFile);
       const what = stage === 'read' ? 'read only' : stage === 'featurize' ? 'read + featurize' : 'read + featurize + score';
@@ -245,6 +269,7 @@ try {
     console.log(`${input.label} peak rss 1× file: ${mib(endToEnd.peakRss)} MiB`);
     console.log(`${input.label} peak rss 4× file: ${mib(big.peakRss)} MiB`);
   }
+  machineCheck('at the end');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
