@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadModelSet } from '../pipeline/model-set.js';
 import { RecordScorer } from '../pipeline/record-scorer.js';
-import { scoreInto } from '../pipeline/score-stream.js';
+import { scoreBatchesInto } from '../pipeline/score-stream.js';
 import { ScoreFileWriter } from '../sinks/score-file.js';
-import { followLog, ReadSummary } from '../zeek/index.js';
-import type { LogEntry, LogModule, LogStream } from '../zeek/record.js';
+import { followLogBatches, ReadSummary } from '../zeek/index.js';
+import type { LogModule, LogStream } from '../zeek/record.js';
 import { addScoringOptions, parsePositiveInt } from './options.js';
 
 interface InferCliOptions {
@@ -41,9 +41,11 @@ export function registerInferCommand(program: Command): void {
       const streams = scorer.streams();
       process.stderr.write(`infer: following ${streams.map((s) => path.join(opts.logDir, 'current', `${s}.log`)).join(', ')}\n`);
       try {
-        await scoreInto(
+        // a read's records at a time, so catching up on a large current log (--from-start, or after a pause)
+        // scores them in runs as `score` does
+        await scoreBatchesInto(
           mergeFollowers(streams, (stream) =>
-            followLog(path.join(opts.logDir, 'current', `${stream}.log`), stream, {
+            followLogBatches(path.join(opts.logDir, 'current', `${stream}.log`), stream, {
               signal: controller.signal,
               summary,
               pollIntervalMs: opts.pollInterval,
@@ -64,10 +66,10 @@ export function registerInferCommand(program: Command): void {
     });
 }
 
-/** Interleaves several followers into one stream of entries, in arrival order. */
-export async function* mergeFollowers(streams: readonly LogStream[], follow: (s: LogStream) => AsyncIterable<LogEntry>): AsyncGenerator<LogEntry> {
+/** Interleaves several followers into one stream of their items (records or batches), in arrival order. */
+export async function* mergeFollowers<T>(streams: readonly LogStream[], follow: (s: LogStream) => AsyncIterable<T>): AsyncGenerator<T> {
   const iterators = streams.map((s) => follow(s)[Symbol.asyncIterator]());
-  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<LogEntry> }>>();
+  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
   const pull = (index: number) => pending.set(index, iterators[index]!.next().then((result) => ({ index, result })));
   iterators.forEach((_, i) => pull(i));
   while (pending.size > 0) {

@@ -1,21 +1,7 @@
-// Drives records (one by one or in batches) through a RecordScorer into a ScoreFileWriter, honouring the writer's back-pressure.
+// Drives batches of records through a RecordScorer into a ScoreFileWriter, honouring the writer's back-pressure.
 import type { LogEntry } from '../zeek/record.js';
 import type { ScoreFileWriter } from '../sinks/score-file.js';
 import type { RecordScorer, ScoredRecord } from './record-scorer.js';
-
-/** Score every entry and write one line each; returns the number of lines written. */
-export async function scoreInto(
-  entries: AsyncIterable<LogEntry>,
-  scorer: RecordScorer,
-  writer: ScoreFileWriter,
-  onScored?: (scored: ScoredRecord) => void,
-): Promise<number> {
-  return scoreBatchesInto(oneByOne(entries), scorer, writer, onScored);
-}
-
-async function* oneByOne(entries: AsyncIterable<LogEntry>): AsyncGenerator<readonly LogEntry[]> {
-  for await (const entry of entries) yield [entry];
-}
 
 /**
  * Score batches of entries (readLogFileBatches) and write one line each, in order, with one async step per

@@ -28,8 +28,14 @@ interface FollowedFile {
   parser: LogLineParser;
 }
 
+/** followLogBatches one record at a time. */
+export async function* followLog(file: string, stream: LogStream, options: FollowOptions): AsyncGenerator<LogEntry> {
+  for await (const entries of followLogBatches(file, stream, options)) yield* entries;
+}
+
 /**
- * Yields the records appended to `file`, read as `stream`. The file may not exist yet. On rotation (the path
+ * Yields the records appended to `file`, read as `stream`, as they are read: the records of one read (up to
+ * 256 KiB of lines) at a time, never an empty array. The file may not exist yet. On rotation (the path
  * now names another file, or none) the old file is read to its end, including a last line without newline,
  * before the new one is read from its start, so no record is lost or read twice. On truncation (copytruncate)
  * reading restarts at the start; lines written between the last read and the truncation are the copy's.
@@ -37,7 +43,7 @@ interface FollowedFile {
  * Without `fromStart`, the file present at start is parsed up to its last complete line (to learn its TSV
  * header and line numbers) without yielding those records. Ends when `options.signal` aborts.
  */
-export async function* followLog(file: string, stream: LogStream, options: FollowOptions): AsyncGenerator<LogEntry> {
+export async function* followLogBatches(file: string, stream: LogStream, options: FollowOptions): AsyncGenerator<LogEntry[]> {
   const { signal } = options;
   const summary = options.summary ?? new ReadSummary();
   const pollMs = options.pollIntervalMs ?? 250;
@@ -128,7 +134,7 @@ export async function* followLog(file: string, stream: LogStream, options: Follo
         }
       }
       const { entries, bytes } = await readAvailable(current);
-      for (const entry of entries) yield entry;
+      if (entries.length > 0) yield entries;
       if (bytes > 0) continue;
 
       const now = await stat(file).catch(() => undefined);
@@ -136,12 +142,12 @@ export async function* followLog(file: string, stream: LogStream, options: Follo
         // rotated or removed: drain the old file (the writer may have added lines before letting go)
         for (;;) {
           const drained = await readAvailable(current);
-          for (const entry of drained.entries) yield entry;
+          if (drained.entries.length > 0) yield drained.entries;
           if (drained.bytes === 0) break;
         }
         const last: LogEntry[] = [];
         collect(current, current.splitter.finish(), last);
-        for (const entry of last) yield entry;
+        if (last.length > 0) yield last;
         await current.handle.close();
         current = undefined;
         continue;

@@ -5,4 +5,4 @@ export { ReadSummary } from './read-summary.js';
 export { readLogFile, readLogFileBatches, type ReadOptions } from './log-file.js';
 export { parseLiveRecord } from './live-record.js';
 export { findLogFiles, type LogDirectoryOptions } from './log-directory.js';
-export { followLog, type FollowOptions } from './follow.js';
+export { followLog, followLogBatches, type FollowOptions } from './follow.js';

@@ -1,4 +1,4 @@
-// The batched scoring path `score` uses (readLogFileBatches → scoreBatchesInto) against the per-record one (infer).
+// The batched scoring path `score` and `infer` use (batches → scoreBatchesInto) against scoring one record at a time.
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { restoreModel } from '../../src/model/loaded-model.js';
 import type { ModelContents } from '../../src/model/model-file.js';
 import { RecordScorer } from '../../src/pipeline/record-scorer.js';
-import { scoreBatchesInto, scoreInto } from '../../src/pipeline/score-stream.js';
+import { scoreBatchesInto } from '../../src/pipeline/score-stream.js';
 import { trainModule } from '../../src/pipeline/train-module.js';
 import { ScoreFileWriter } from '../../src/sinks/score-file.js';
 import { findLogFiles } from '../../src/zeek/log-directory.js';
@@ -32,11 +32,14 @@ describe('pipeline/score-stream', function () {
   /** A scorer on a fresh copy of the model: host context starts empty, as in a new `score` run. */
   const freshScorer = () => new RecordScorer([restoreModel({ ...contents, id: 'm', file: 'memory' })]);
 
-  it('writes byte for byte the lines scoreInto writes for the same records, across several batches', async () => {
+  it('writes byte for byte the lines that scoring one record at a time writes, across several batches', async () => {
     const oneByOne = path.join(dir, 'one-by-one.ndjson');
     const batched = path.join(dir, 'batched.ndjson');
     const writerA = new ScoreFileWriter(oneByOne);
-    const writtenA = await scoreInto(readLogFile(connLog), freshScorer(), writerA);
+    const singles = (async function* () {
+      for await (const entry of readLogFile(connLog)) yield [entry];
+    })();
+    const writtenA = await scoreBatchesInto(singles, freshScorer(), writerA);
     await writerA.close();
     const writerB = new ScoreFileWriter(batched);
     const seen: number[] = [];
@@ -57,7 +60,7 @@ describe('pipeline/score-stream', function () {
     expect(text.split('\n').filter((l) => l !== '')).to.have.length(writtenB);
   });
 
-  it('skips records of streams without a model and counts them, like scoreInto', async () => {
+  it('skips records of streams without a model and counts them', async () => {
     const scorer = freshScorer();
     const writer = new ScoreFileWriter(path.join(dir, 'dns.ndjson'));
     const written = await scoreBatchesInto(readLogFileBatches(path.join(fixtures, 'mixed', 'dns.log')), scorer, writer);
