@@ -65,25 +65,36 @@ function kindOf(value: ZeekValue): FieldKind | 'null' {
 
 /**
  * A record's keys in for…in order and, per key, the kind its value must have (undefined: a field we do not
- * check). Lines of one JSON log nearly all have the keys of the line before in the same order (94 % of a real
- * conn log's), so that line's order settles most records by position, without a lookup by name per known field.
+ * check). Lines of one JSON log nearly all have the keys of a recent line in the same order (94 % of a real
+ * conn log's lines have the previous line's), so such an order settles most records by position, without a
+ * lookup by name per known field.
  */
 interface KeyOrder {
   readonly keys: string[];
   readonly kinds: (FieldKind | undefined)[];
 }
 
-const lastKeyOrder = new Map<LogStream, KeyOrder>();
+/** Key orders remembered per stream, most recently fitted first: a log's few shapes (unset fields omitted) recur. */
+const MAX_KEY_ORDERS = 4;
+const recentKeyOrders = new Map<LogStream, KeyOrder[]>();
 
 /** The first known field of `stream` whose value has the wrong kind, with a description; undefined if all fit. */
 export function findMistypedField(
   record: Readonly<Record<string, ZeekValue>>,
   stream: LogStream,
 ): { field: string; detail: string } | undefined {
-  const order = lastKeyOrder.get(stream);
-  if (order !== undefined && fitsKeyOrder(record, order)) return undefined;
+  let orders = recentKeyOrders.get(stream);
+  if (orders === undefined) recentKeyOrders.set(stream, (orders = []));
+  for (let i = 0; i < orders.length; i++) {
+    if (!fitsKeyOrder(record, orders[i]!)) continue;
+    if (i > 0) orders.unshift(orders.splice(i, 1)[0]!);
+    return undefined;
+  }
   const mistyped = firstMistypedField(record, stream);
-  if (mistyped === undefined) lastKeyOrder.set(stream, keyOrderOf(record, stream));
+  if (mistyped === undefined) {
+    orders.unshift(keyOrderOf(record, stream));
+    if (orders.length > MAX_KEY_ORDERS) orders.pop();
+  }
   return mistyped;
 }
 

@@ -105,8 +105,8 @@ describe('zeek/json-reader', () => {
   });
 
   it('refuses a wrong kind in every known conn column, also on lines with the keys of the line before in its order', async () => {
-    // the kind check settles a line by the previous line's key order when it can: a wrong value in that order
-    // must still be found, in any column, and a good line after a bad one must still pass
+    // the kind check settles a line by a recent line's key order when it can (several orders are remembered): a
+    // wrong value in such an order must still be found, in any column, and a good line after a bad one must pass
     const good: Record<string, unknown> = {
       ts: 1.5, uid: 'C1', 'id.orig_h': '10.0.0.1', 'id.orig_p': 5, 'id.resp_h': '10.0.0.2', 'id.resp_p': 80, proto: 'tcp',
       service: 'http', duration: 0.5, orig_bytes: 1, resp_bytes: 2, conn_state: 'SF', local_orig: true, local_resp: false,
@@ -116,17 +116,19 @@ describe('zeek/json-reader', () => {
     const wrongKind = (value: unknown): unknown =>
       Array.isArray(value) ? 'x' : typeof value === 'string' ? ['x'] : typeof value === 'number' ? 'x' : 7;
     const columns = Object.keys(good).filter((c) => c !== 'ts' && c !== 'label');
+    const { label: _label, ...unlabelled } = good;
     const lines: string[] = [];
     for (const column of columns) {
-      lines.push(JSON.stringify(good), JSON.stringify({ ...good, [column]: wrongKind(good[column]) }));
+      // two key orders in turn, so the bad line's order is remembered but is not the last line's
+      lines.push(JSON.stringify(good), JSON.stringify(unlabelled), JSON.stringify({ ...good, [column]: wrongKind(good[column]) }));
     }
     lines.push(JSON.stringify(good), JSON.stringify({ ...good, label: 42 }));
     const file = path.join(temp.dir, 'conn.kinds.json');
     writeFileSync(file, lines.join('\n'));
     const { entries, summary } = await readAll(file);
-    expect(entries).to.have.length(columns.length + 2);
+    expect(entries).to.have.length(2 * columns.length + 2);
     expect(summary.byReason.get('bad-value')).to.equal(columns.length);
     const named = summary.examples.filter((e) => e.reason === 'bad-value').map((e) => [e.field, e.line]);
-    expect(named).to.deep.equal(columns.slice(0, named.length).map((c, i) => [c, 2 * i + 2]));
+    expect(named).to.deep.equal(columns.slice(0, named.length).map((c, i) => [c, 3 * i + 3]));
   });
 });
