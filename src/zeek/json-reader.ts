@@ -40,7 +40,9 @@ export function parseJsonLogLine(text: string, where: RecordSource): JsonLogLine
     parsed = parseJsonObject(text, where);
     path = parsed._path;
   }
-  const shape = jsonShape(parsed);
+  // Zeek's `\xNN` escapes reach a value only through a backslash in the line (JSON writes it `\\`, or `\u005c`):
+  // a line without one needs no look into its strings
+  const shape = jsonShape(parsed, text.indexOf('\\') !== -1);
   let record: ZeekRecord;
   if (shape === JsonShape.Normal) {
     // the common case (flat, no escapes, no writer fields): the parsed object is the record; copying it
@@ -76,10 +78,11 @@ function isWriterField(key: string): boolean {
 }
 
 /**
- * Whether every value is already in normal form: flat primitives or arrays of them, no `\x` text, no nulls.
+ * Whether every value is already in normal form: flat primitives or arrays of them, no `\x` text (looked for only
+ * when `backslashes`: the line had one), no nulls.
  * for…in: on JSON.parse's objects V8 walks the properties in place (Object.keys and a load per name cost ~0.3 µs).
  */
-function jsonShape(parsed: Record<string, unknown>): JsonShape {
+function jsonShape(parsed: Record<string, unknown>, backslashes: boolean): JsonShape {
   let writerFields = false;
   for (const key in parsed) {
     if (key === '__proto__') return JsonShape.Irregular;
@@ -90,11 +93,11 @@ function jsonShape(parsed: Record<string, unknown>): JsonShape {
     const value = parsed[key];
     const kind = typeof value;
     if (kind === 'string') {
-      if ((value as string).indexOf('\\x') !== -1) return JsonShape.Irregular;
+      if (backslashes && (value as string).indexOf('\\x') !== -1) return JsonShape.Irregular;
     } else if (kind === 'object') {
       if (!Array.isArray(value)) return JsonShape.Irregular;
       for (const item of value) {
-        if (typeof item === 'string' ? item.indexOf('\\x') !== -1 : typeof item !== 'number' && typeof item !== 'boolean') return JsonShape.Irregular;
+        if (typeof item === 'string' ? backslashes && item.indexOf('\\x') !== -1 : typeof item !== 'number' && typeof item !== 'boolean') return JsonShape.Irregular;
       }
     } else if (kind !== 'number' && kind !== 'boolean') {
       return JsonShape.Irregular;

@@ -69,6 +69,8 @@ describe('zeek/json-reader', () => {
   it('decodes Zeek\'s \\xNN text the same way as TSV escapes', () => {
     const { record } = parseJsonLogLine('{"ts":1,"client":"\\\\x16\\\\x03\\\\x01","list":["a\\\\x2cb"]}', where);
     expect(record).to.deep.equal({ ts: 1, client: '\u0016\u0003\u0001', list: ['a,b'] });
+    // a backslash written as a JSON \u escape is the same backslash
+    expect(parseJsonLogLine('{"ts":1,"uid":"C\\u005cx41","list":["\\u005Cx2c"]}', where).record).to.deep.equal({ ts: 1, uid: 'CA', list: [','] });
   });
 
   for (const [name, line, reason, field] of [
