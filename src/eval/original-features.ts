@@ -204,7 +204,7 @@ export function createOriginalFeaturizer(module: LogModule): Featurizer {
     },
     reset() {},
     toState(): FeaturizerState {
-      return { format: 'autozeekwatch.featurizer', module, version: schema.version, hash: schema.hash, localNets: [], hostContext: false, vocabularySize: 0, vocabularies: {} };
+      return { format: 'autozeekwatch.featurizer', module, version: schema.version, hash: schema.hash, localNets: [], hostContext: false, vocabularySize: 0, vocabularies: {}, seenValues: {} };
     },
   };
 }

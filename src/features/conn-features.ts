@@ -20,10 +20,10 @@ const PREFIX = 'conn';
 
 /** Learned categoricals of conn.log, with the most values each keeps (K). */
 export const CONN_CATEGORICALS: readonly CategoricalField[] = [
-  { name: 'proto', label: 'transport protocol', cap: 3, key: (r) => readString(r, 'proto') },
-  { name: 'service', label: 'application protocol Zeek detected', cap: 6, key: (r) => readString(r, 'service') },
-  { name: 'conn_state', label: 'connection state', cap: 8, key: (r) => readString(r, 'conn_state') },
-  { name: 'resp_port', label: 'responder port', cap: 6, key: responderPortKey },
+  { name: 'proto', label: 'transport protocol', cap: 3, novelty: true, key: (r) => readString(r, 'proto') },
+  { name: 'service', label: 'application protocol Zeek detected', cap: 6, novelty: true, key: (r) => readString(r, 'service') },
+  { name: 'conn_state', label: 'connection state', cap: 8, novelty: true, key: (r) => readString(r, 'conn_state') },
+  { name: 'resp_port', label: 'responder port', cap: 6, novelty: true, key: responderPortKey },
 ];
 
 /** Zeek's history letters kept as flags: upper case is the originator, lower case the responder. */

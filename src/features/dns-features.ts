@@ -32,12 +32,12 @@ function nameOrCode(nameField: string, codeField: string) {
  * logs before Zeek 8.1 (and with disable-opcode-log-fields): those records land in its missing slot.
  */
 export const DNS_CATEGORICALS: readonly CategoricalField[] = [
-  { name: 'proto', label: 'transport protocol', cap: 2, key: (r) => readString(r, 'proto') },
-  { name: 'qtype', label: 'query type', cap: 10, key: nameOrCode('qtype_name', 'qtype') },
-  { name: 'qclass', label: 'query class', cap: 2, key: nameOrCode('qclass_name', 'qclass') },
-  { name: 'rcode', label: 'response code', cap: 5, key: nameOrCode('rcode_name', 'rcode') },
-  { name: 'opcode', label: 'DNS opcode', cap: 2, key: nameOrCode('opcode_name', 'opcode') },
-  { name: 'resp_port', label: 'responder port', cap: 3, key: responderPortKey },
+  { name: 'proto', label: 'transport protocol', cap: 2, novelty: true, key: (r) => readString(r, 'proto') },
+  { name: 'qtype', label: 'query type', cap: 10, novelty: true, key: nameOrCode('qtype_name', 'qtype') },
+  { name: 'qclass', label: 'query class', cap: 2, novelty: true, key: nameOrCode('qclass_name', 'qclass') },
+  { name: 'rcode', label: 'response code', cap: 5, novelty: true, key: nameOrCode('rcode_name', 'rcode') },
+  { name: 'opcode', label: 'DNS opcode', cap: 2, novelty: true, key: nameOrCode('opcode_name', 'opcode') },
+  { name: 'resp_port', label: 'responder port', cap: 3, novelty: true, key: responderPortKey },
 ];
 
 /** A bool field as 0/1; unset → 0 (Zeek leaves the flags unset only when it saw no reply). */

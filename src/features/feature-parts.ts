@@ -119,20 +119,33 @@ export interface CategoricalField {
   readonly label: string;
   readonly cap: number;
   readonly key: (record: ZeekRecord) => CategoryValue | undefined;
+  /**
+   * Whether a value training never had gets its own column (`:unseen`) instead of sharing `:other` with values
+   * that were merely rare. For fields of a protocol's small vocabulary (a port, a connection state, a cipher), where
+   * the first appearance of a value is itself worth a look; not for free text (user agents, software banners),
+   * where new values are everyday.
+   */
+  readonly novelty: boolean;
 }
 
-/** One-hot over a learned vocabulary: `<prefix>.<field>=<value>` per known value, then `:other` and `:missing`. */
+/**
+ * One-hot over a learned vocabulary: `<prefix>.<field>=<value>` per known value, then `:other` and `:missing`, and
+ * `:unseen` for a vocabulary with novelty.
+ */
 export function categoricalBlock(prefix: string, field: CategoricalField, vocabulary: Vocabulary): FeatureBlock {
   const width = vocabulary.width;
+  const novelty = vocabulary.unseenSlot >= 0;
   const names = [
     ...vocabulary.values.map((value) => `${prefix}.${field.name}=${value}`),
     `${prefix}.${field.name}:other`,
     `${prefix}.${field.name}:missing`,
+    ...(novelty ? [`${prefix}.${field.name}:unseen`] : []),
   ];
   const descriptions = [
     ...vocabulary.values.map((value) => `${field.label} is ${JSON.stringify(value)}`),
     `${field.label} is a value not common in training`,
     `${field.label} is unset`,
+    ...(novelty ? [`${field.label} is a value never seen in training`] : []),
   ];
   const key = field.key;
   return {
@@ -297,5 +310,5 @@ export interface RecordFeatureModule {
 
 /** The one-hot block of `field` with its learned vocabulary from `context`. */
 export function learnedCategorical(prefix: string, field: CategoricalField, context: RecordFeatureContext): FeatureBlock {
-  return categoricalBlock(prefix, field, context.vocabularies.get(field.name) ?? new Vocabulary([]));
+  return categoricalBlock(prefix, field, context.vocabularies.get(field.name) ?? new Vocabulary([], field.novelty ? { seen: null } : undefined));
 }

@@ -12,7 +12,7 @@ import { DEFAULT_LOCAL_NETS, parseLocalNets } from './local-networks.js';
 import { FEATURE_SCHEMA_VERSION, FeatureSchemaMismatchError, makeSchema, type FeatureSchema } from './schema.js';
 import { SSH_FEATURES } from './ssh-features.js';
 import { SSL_FEATURES } from './ssl-features.js';
-import { Vocabulary, VocabularyCounter, type CategoryValue } from './vocabulary.js';
+import { Vocabulary, VocabularyCounter, type CategoryValue, type Novelty } from './vocabulary.js';
 
 export interface FeaturizerOptions {
   /** CIDRs counted as local for direction features (`--local-nets`) */
@@ -43,6 +43,11 @@ export interface FeaturizerState {
   readonly vocabularySize: number;
   /** learned values per categorical field, in slot order */
   readonly vocabularies: Record<string, CategoryValue[]>;
+  /**
+   * Per categorical field with novelty: the other values training had (a value outside both is "unseen"), or null
+   * when the field had too many to tell.
+   */
+  readonly seenValues: Record<string, CategoryValue[] | null>;
 }
 
 export interface Featurizer {
@@ -136,7 +141,11 @@ class ModuleFeaturizer implements Featurizer {
 
   toState(): FeaturizerState {
     const vocabularies: Record<string, CategoryValue[]> = {};
-    for (const [field, vocabulary] of this.vocabularies) vocabularies[field] = [...vocabulary.values];
+    const seenValues: Record<string, CategoryValue[] | null> = {};
+    for (const [field, vocabulary] of this.vocabularies) {
+      vocabularies[field] = [...vocabulary.values];
+      if (vocabulary.unseenSlot >= 0) seenValues[field] = vocabulary.seen === null ? null : [...vocabulary.seen];
+    }
     return {
       format: 'autozeekwatch.featurizer',
       module: this.module,
@@ -146,6 +155,7 @@ class ModuleFeaturizer implements Featurizer {
       hostContext: this.options.hostContext,
       vocabularySize: this.options.vocabularySize,
       vocabularies,
+      seenValues,
     };
   }
 
@@ -160,7 +170,13 @@ class ModuleFeaturizer implements Featurizer {
 export class VocabularyLearner {
   readonly module: LogModule;
   private readonly options: ResolvedOptions;
-  private readonly counters: { readonly name: string; readonly limit: number; readonly key: (record: ZeekRecord) => CategoryValue | undefined; readonly counter: VocabularyCounter }[];
+  private readonly counters: {
+    readonly name: string;
+    readonly limit: number;
+    readonly novelty: boolean;
+    readonly key: (record: ZeekRecord) => CategoryValue | undefined;
+    readonly counter: VocabularyCounter;
+  }[];
   private observedRecords = 0;
 
   /** Throws UsageError on a bad CIDR in `options.localNets` or a bad vocabulary size. */
@@ -172,14 +188,15 @@ export class VocabularyLearner {
     this.counters = RECORD_FEATURES[module].categoricals.map((field) => ({
       name: field.name,
       limit: Math.min(field.cap, this.options.vocabularySize),
+      novelty: field.novelty,
       key: field.key,
       counter: new VocabularyCounter(),
     }));
   }
 
   observe(record: ZeekRecord): void {
-    this.observedRecords++;
-    for (const { key, counter } of this.counters) counter.observe(key(record));
+    const row = this.observedRecords++;
+    for (const { key, counter } of this.counters) counter.observe(key(record), row);
   }
 
   /** Records observed so far. */
@@ -187,11 +204,24 @@ export class VocabularyLearner {
     return this.observedRecords;
   }
 
-  build(): Featurizer {
+  /**
+   * The featurizer with the vocabularies learned. A value counts as seen in training (not "unseen") when one of the
+   * first `seenRows` records observed had it (default: any record). Training passes the rows the autoencoders
+   * learn from, so the held-out calibration records meet new values as live traffic will, and the threshold
+   * allows for how often benign traffic brings them.
+   */
+  build(seenRows: number = this.observedRecords): Featurizer {
     const vocabularies = new Map<string, Vocabulary>();
-    for (const { name, limit, counter } of this.counters) vocabularies.set(name, new Vocabulary(counter.top(limit)));
+    for (const { name, limit, novelty, counter } of this.counters) {
+      const seen: Novelty | undefined = novelty ? { seen: counter.seenBefore(seenRows) ?? null } : undefined;
+      vocabularies.set(name, new Vocabulary(counter.top(limit), seen));
+    }
     return new ModuleFeaturizer(this.module, this.options, vocabularies);
   }
+}
+
+function isValueList(values: unknown): values is CategoryValue[] {
+  return Array.isArray(values) && values.every((value) => typeof value === 'string' || typeof value === 'number');
 }
 
 function invalidState(message: string): ModelFormatError {
@@ -229,14 +259,20 @@ export function featurizerFromState(state: FeaturizerState): Featurizer {
   if (typeof raw['hostContext'] !== 'boolean') throw invalidState('hostContext is not a boolean');
   if (typeof vocabularySize !== 'number') throw invalidState('vocabularySize is not a number');
   if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) throw invalidState('vocabularies is not an object');
+  const storedSeen = raw['seenValues'];
+  if (storedSeen === null || typeof storedSeen !== 'object' || Array.isArray(storedSeen)) throw invalidState('seenValues is not an object');
   const vocabularies = new Map<string, Vocabulary>();
   for (const field of RECORD_FEATURES[module].categoricals) {
     const values = (stored as Record<string, unknown>)[field.name] ?? [];
-    if (!Array.isArray(values) || !values.every((value) => typeof value === 'string' || typeof value === 'number')) {
-      throw invalidState(`vocabulary of ${module} field ${field.name} is not a list of strings and numbers`);
+    if (!isValueList(values)) throw invalidState(`vocabulary of ${module} field ${field.name} is not a list of strings and numbers`);
+    let novelty: Novelty | undefined;
+    if (field.novelty) {
+      const seen = (storedSeen as Record<string, unknown>)[field.name] ?? null;
+      if (seen !== null && !isValueList(seen)) throw invalidState(`seen values of ${module} field ${field.name} are not a list of strings and numbers`);
+      novelty = { seen };
     }
     try {
-      vocabularies.set(field.name, new Vocabulary(values as CategoryValue[]));
+      vocabularies.set(field.name, new Vocabulary(values, novelty));
     } catch (error) {
       throw invalidState(`vocabulary of ${module} field ${field.name}: ${(error as Error).message}`);
     }

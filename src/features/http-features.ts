@@ -31,17 +31,18 @@ function firstString(field: string) {
 
 /** Learned categoricals of http.log, with the most values each keeps (K). */
 export const HTTP_CATEGORICALS: readonly CategoricalField[] = [
-  { name: 'method', label: 'request method', cap: 6, key: (r) => readString(r, 'method') },
-  { name: 'version', label: 'HTTP version', cap: 2, key: (r) => readString(r, 'version') },
+  { name: 'method', label: 'request method', cap: 6, novelty: true, key: (r) => readString(r, 'method') },
+  { name: 'version', label: 'HTTP version', cap: 2, novelty: true, key: (r) => readString(r, 'version') },
   {
     name: 'status_code',
     label: 'response status code',
     cap: 6,
+    novelty: true,
     key: (r) => numberKey(r, 'status_code'),
   },
-  { name: 'resp_mime_type', label: 'MIME type of the response body', cap: 6, key: firstString('resp_mime_types') },
-  { name: 'user_agent', label: 'user agent', cap: 4, key: (r) => readString(r, 'user_agent') },
-  { name: 'resp_port', label: 'responder port', cap: 3, key: responderPortKey },
+  { name: 'resp_mime_type', label: 'MIME type of the response body', cap: 6, novelty: false, key: firstString('resp_mime_types') },
+  { name: 'user_agent', label: 'user agent', cap: 4, novelty: false, key: (r) => readString(r, 'user_agent') },
+  { name: 'resp_port', label: 'responder port', cap: 3, novelty: true, key: responderPortKey },
 ];
 
 function present(field: string) {

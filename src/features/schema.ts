@@ -9,11 +9,12 @@ import type { LogModule } from '../zeek/record.js';
  * meaning (a transform, a default, a vocabulary key) even if the names stay the same.
  */
 export const FEATURE_SCHEMA_VERSION: Readonly<Record<LogModule, number>> = Object.freeze({
-  CONN: 1,
-  HTTP: 1,
-  DNS: 1,
-  SSH: 1,
-  SSL: 1,
+  // 2: `:unseen` columns (a value training never had) for fields of a protocol's small vocabulary
+  CONN: 2,
+  HTTP: 2,
+  DNS: 2,
+  SSH: 2,
+  SSL: 2,
 });
 
 export interface FeatureSchema {

@@ -19,12 +19,12 @@ const PREFIX = 'ssl';
 
 /** Learned categoricals of ssl.log, with the most values each keeps (K). validation_status exists in old layouts and with policy scripts. */
 export const SSL_CATEGORICALS: readonly CategoricalField[] = [
-  { name: 'version', label: 'TLS version', cap: 5, key: (r) => readString(r, 'version') },
-  { name: 'cipher', label: 'cipher suite', cap: 5, key: (r) => readString(r, 'cipher') },
-  { name: 'curve', label: 'key exchange curve', cap: 3, key: (r) => readString(r, 'curve') },
-  { name: 'next_protocol', label: 'negotiated application protocol (ALPN)', cap: 2, key: (r) => readString(r, 'next_protocol') },
-  { name: 'validation_status', label: 'certificate validation result', cap: 3, key: (r) => readString(r, 'validation_status') },
-  { name: 'resp_port', label: 'responder port', cap: 3, key: responderPortKey },
+  { name: 'version', label: 'TLS version', cap: 5, novelty: true, key: (r) => readString(r, 'version') },
+  { name: 'cipher', label: 'cipher suite', cap: 5, novelty: true, key: (r) => readString(r, 'cipher') },
+  { name: 'curve', label: 'key exchange curve', cap: 3, novelty: true, key: (r) => readString(r, 'curve') },
+  { name: 'next_protocol', label: 'negotiated application protocol (ALPN)', cap: 2, novelty: true, key: (r) => readString(r, 'next_protocol') },
+  { name: 'validation_status', label: 'certificate validation result', cap: 3, novelty: true, key: (r) => readString(r, 'validation_status') },
+  { name: 'resp_port', label: 'responder port', cap: 3, novelty: true, key: responderPortKey },
 ];
 
 /**

@@ -161,7 +161,8 @@ export async function trainFromSource(
   }
   onProgress({ module, phase: 'scan', done: total, total });
   const plan = chooseGracePeriods(total, options);
-  const featurizer = learner.build();
+  // values first seen in the calibration part count as unseen there, as new values will live
+  const featurizer = learner.build(plan.trainRows);
   const kitnetOptions: KitNETOptions = { ...DEFAULT_KITNET_OPTIONS, ...options.kitnet, fmGrace: plan.fmGrace, adGrace: plan.adGrace };
   const kitnet = new KitNET(featurizer.width, kitnetOptions);
 

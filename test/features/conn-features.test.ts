@@ -65,12 +65,12 @@ describe('conn features', () => {
     expect(featurizer.display(featurizer.schema.names.indexOf('conn.duration_log'), column(featurizer, v, 'conn.duration_log'))).to.equal('0.4475 s');
   });
 
-  it('puts a category never seen in training in "other" and in no known slot', () => {
+  it('puts a category never seen in training in "unseen" and in no known slot', () => {
     const v = vectorOf(featurizer, { ...webConnection, service: 'irc', conn_state: 'S0', 'id.resp_p': 6667, proto: 'sctp' });
-    expect(oneHot(featurizer, v, 'conn.service')).to.deep.equal(['conn.service:other']);
-    expect(oneHot(featurizer, v, 'conn.conn_state')).to.deep.equal(['conn.conn_state:other']);
-    expect(oneHot(featurizer, v, 'conn.resp_port')).to.deep.equal(['conn.resp_port:other']);
-    expect(oneHot(featurizer, v, 'conn.proto')).to.deep.equal(['conn.proto:other']);
+    expect(oneHot(featurizer, v, 'conn.service')).to.deep.equal(['conn.service:unseen']);
+    expect(oneHot(featurizer, v, 'conn.conn_state')).to.deep.equal(['conn.conn_state:unseen']);
+    expect(oneHot(featurizer, v, 'conn.resp_port')).to.deep.equal(['conn.resp_port:unseen']);
+    expect(oneHot(featurizer, v, 'conn.proto')).to.deep.equal(['conn.proto:unseen']);
     expect(column(featurizer, v, 'conn.resp_port_registered')).to.equal(1);
   });
 

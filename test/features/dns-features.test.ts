@@ -68,10 +68,10 @@ describe('dns features', () => {
     expect(column(featurizer, tunnel, 'dns.query_entropy')).to.be.greaterThan(column(featurizer, vectorOf(featurizer, lookup), 'dns.query_entropy'));
   });
 
-  it('puts an unseen query type and response code in "other"', () => {
+  it('puts a query type and response code never seen in training in "unseen"', () => {
     const v = vectorOf(featurizer, { ...lookup, qtype: 10, qtype_name: 'NULL', rcode: 5, rcode_name: 'REFUSED' });
-    expect(oneHot(featurizer, v, 'dns.qtype')).to.deep.equal(['dns.qtype:other']);
-    expect(oneHot(featurizer, v, 'dns.rcode')).to.deep.equal(['dns.rcode:other']);
+    expect(oneHot(featurizer, v, 'dns.qtype')).to.deep.equal(['dns.qtype:unseen']);
+    expect(oneHot(featurizer, v, 'dns.rcode')).to.deep.equal(['dns.rcode:unseen']);
   });
 
   it('gives an unanswered query without opcode (Zeek < 8.1) its defaults and indicators', () => {

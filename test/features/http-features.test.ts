@@ -49,11 +49,11 @@ describe('http features', () => {
     expect(oneHot(featurizer, v, 'http.version')).to.deep.equal(['http.version=1.1']);
   });
 
-  it('flags an address as Host, and an unseen method, status and user agent go to "other"', () => {
+  it('flags an address as Host; a method and status never seen go to "unseen", a new user agent to "other"', () => {
     const v = vectorOf(featurizer, { ...request, host: '10.0.0.5:8080', method: 'PROPFIND', status_code: 418, user_agent: 'curl/8.0' });
     expect(column(featurizer, v, 'http.host_is_address')).to.equal(1);
-    expect(oneHot(featurizer, v, 'http.method')).to.deep.equal(['http.method:other']);
-    expect(oneHot(featurizer, v, 'http.status_code')).to.deep.equal(['http.status_code:other']);
+    expect(oneHot(featurizer, v, 'http.method')).to.deep.equal(['http.method:unseen']);
+    expect(oneHot(featurizer, v, 'http.status_code')).to.deep.equal(['http.status_code:unseen']);
     expect(oneHot(featurizer, v, 'http.user_agent')).to.deep.equal(['http.user_agent:other']);
     expect(column(featurizer, vectorOf(featurizer, { ...request, host: '[2001:db8::1]' }), 'http.host_is_address')).to.equal(1);
     expect(column(featurizer, vectorOf(featurizer, { ...request, host: 'deadbeef.cafe' }), 'http.host_is_address')).to.equal(0);

@@ -53,11 +53,11 @@ describe('ssh features', () => {
     expect(featurizer.display(featurizer.schema.names.indexOf('ssh.auth_attempts_log1p'), column(featurizer, failed, 'ssh.auth_attempts_log1p'))).to.equal('3');
   });
 
-  it('puts unseen software and algorithms in "other", and notices a TLS hello sent to port 22', () => {
+  it('puts new software in "other" and an algorithm never seen in "unseen", and notices a TLS hello sent to port 22', () => {
     const v = vectorOf(featurizer, { ...login, client: '\\x16\\x03\\x01\\x00\\xa5\\x01', kex_alg: 'diffie-hellman-group1-sha1', server: 'SSH-2.0-dropbear_2019.78' });
     expect(oneHot(featurizer, v, 'ssh.client_software')).to.deep.equal(['ssh.client_software:other']);
     expect(oneHot(featurizer, v, 'ssh.server_software')).to.deep.equal(['ssh.server_software:other']);
-    expect(oneHot(featurizer, v, 'ssh.kex_alg')).to.deep.equal(['ssh.kex_alg:other']);
+    expect(oneHot(featurizer, v, 'ssh.kex_alg')).to.deep.equal(['ssh.kex_alg:unseen']);
     expect(column(featurizer, v, 'ssh.client_is_ssh_banner')).to.equal(0);
   });
 

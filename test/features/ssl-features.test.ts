@@ -103,11 +103,11 @@ describe('ssl features', () => {
     expect(column(featurizer, olderFuids, 'ssl.cert_chain_log1p')).to.be.closeTo(Math.log1p(3), 1e-12);
   });
 
-  it('puts an unseen version, cipher and validation result in "other"', () => {
+  it('puts a version, cipher and validation result never seen in training in "unseen"', () => {
     const v = vectorOf(featurizer, { ...handshake2013, version: 'SSLv3', cipher: 'TLS_RSA_EXPORT_WITH_RC4_40_MD5', validation_status: 'self signed certificate' });
-    expect(oneHot(featurizer, v, 'ssl.version')).to.deep.equal(['ssl.version:other']);
-    expect(oneHot(featurizer, v, 'ssl.cipher')).to.deep.equal(['ssl.cipher:other']);
-    expect(oneHot(featurizer, v, 'ssl.validation_status')).to.deep.equal(['ssl.validation_status:other']);
+    expect(oneHot(featurizer, v, 'ssl.version')).to.deep.equal(['ssl.version:unseen']);
+    expect(oneHot(featurizer, v, 'ssl.cipher')).to.deep.equal(['ssl.cipher:unseen']);
+    expect(oneHot(featurizer, v, 'ssl.validation_status')).to.deep.equal(['ssl.validation_status:unseen']);
   });
 
   it('classifies IPv6 like IPv4, and follows --local-nets', () => {
