@@ -114,4 +114,17 @@ describe('eval: real labelled capture (../shared/data)', function () {
     expect(conn.metrics!.recallByLabel['CC']!.records).to.be.greaterThan(50);
     expect(conn.metrics!.rocAuc).to.be.greaterThan(0.5);
   });
+
+  it('003 Android RAT conn: the connections to port 1337, a port training never had, rank above every benign record', async function () {
+    const file = sharedDataFile(this, 'stratosphere-sdt/003-android-rat/tsv/conn.log');
+    const run = (featureSet: EvalOptions['featureSet']) =>
+      evaluate(options({ inputs: [file], labels: { attackPorts: [1337] }, split: { kind: 'fraction', fraction: 0.6 }, featureSet }));
+    const conn = (await run('default')).modules[0]!;
+    expect(conn.counts.testAttacks).to.equal(11);
+    // record by record they look like benign traffic (the original features rank them at 0.90); a port never
+    // seen in training sets them apart
+    expect(conn.metrics!.rocAuc).to.equal(1);
+    expect(conn.metrics!.recall).to.equal(1);
+    expect((await run('original')).modules[0]!.metrics!.rocAuc).to.be.below(0.95);
+  });
 });
