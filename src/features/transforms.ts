@@ -7,8 +7,14 @@ import type { ZeekRecord } from '../zeek/record.js';
  * corrupt field can never put a non-finite value into a feature vector.
  */
 export function log1pCount(value: number): number {
+  // packet counts, small byte totals and ports are mostly small whole numbers: their logarithms come from a table
+  if (value >= 0 && value < SMALL_COUNTS && (value | 0) === value) return LOG1P_OF_SMALL_COUNTS[value]!;
   return value > 0 && value < Number.POSITIVE_INFINITY ? Math.log1p(value) : 0;
 }
+
+const SMALL_COUNTS = 1024;
+/** Math.log1p(n) for n = 0 … SMALL_COUNTS − 1, so the table gives exactly what the call would. */
+const LOG1P_OF_SMALL_COUNTS = Float64Array.from({ length: SMALL_COUNTS }, (_, n) => Math.log1p(n));
 
 /** Inverse of log1pCount, for showing a feature in its original unit. */
 export function expm1Count(scaled: number): number {
