@@ -28,6 +28,8 @@ export class ScoreLineEncoder {
   length = 0;
   private bytes: Buffer;
   private readonly capacity: number;
+  /** buffers handed back by recycle(), ready for take() to reuse */
+  private readonly spares: Buffer[] = [];
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -74,14 +76,24 @@ export class ScoreLineEncoder {
   }
 
   /**
-   * Takes the bytes written so far, leaving a fresh buffer of the first size (the stream keeps the old one until
-   * it is written; one huge batch must not make every later buffer huge).
+   * Takes the bytes written so far, leaving a buffer of the first size: a recycled one, else a fresh one (the
+   * stream keeps the old one until it is written; one huge batch must not make every later buffer huge).
    */
   take(): Buffer {
     const taken = this.bytes.subarray(0, this.length);
-    this.bytes = Buffer.allocUnsafe(this.capacity);
+    this.bytes = this.spares.pop() ?? Buffer.allocUnsafe(this.capacity);
     this.length = 0;
     return taken;
+  }
+
+  /**
+   * Hands back what take() returned once its bytes are written, for a later take(). A fresh buffer of ~72 KiB cost
+   * ~50 µs here (memory outside the heap, mapped anew each time): about 0.25 µs of every line.
+   */
+  recycle(taken: Buffer): void {
+    const memory = taken.buffer;
+    if (taken.byteOffset !== 0 || memory.byteLength !== this.capacity || this.spares.length >= MAX_SPARE_BUFFERS) return;
+    this.spares.push(Buffer.from(memory, 0, this.capacity));
   }
 
   /** Room for `more` bytes (UTF-8 needs at most 3 per UTF-16 unit). */
@@ -92,6 +104,9 @@ export class ScoreLineEncoder {
     this.bytes = grown;
   }
 }
+
+/** Written buffers kept for reuse (the stream holds at most a few at a time: its high-water mark is 1 MiB). */
+const MAX_SPARE_BUFFERS = 4;
 
 /** Bytes of a plain line beyond its strings: the names, six numbers of at most 25 characters, quotes and commas. */
 const PLAIN_LINE_BYTES = 400;
@@ -368,7 +383,11 @@ export class ScoreFileWriter {
       this.timer = undefined;
     }
     if (this.pending.length === 0) return;
-    this.stream.write(this.pending.take());
+    const bytes = this.pending.take();
+    // once written, the stream is done with the buffer
+    this.stream.write(bytes, (err) => {
+      if (!err) this.pending.recycle(bytes);
+    });
   }
 
   async close(): Promise<void> {

@@ -220,10 +220,8 @@ export async function* readLineBatches(file: string, options: LineReadOptions): 
     summary.recordError(fileError(file, 0, err));
     return;
   }
-  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
-  const source: Readable = gzip ? pipeline(raw, createGunzip(), () => {}) : raw;
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+    for await (const chunk of gzip ? gunzippedChunks(file) : plainChunks(file)) {
       if (signal?.aborted) return;
       const batch = splitter.push(chunk);
       if (batch.lines.length > 0) yield batch;
@@ -232,12 +230,50 @@ export async function* readLineBatches(file: string, options: LineReadOptions): 
     splitter.discardPartialLine();
     summary.recordError(fileError(file, splitter.lineNumber + 1, err));
     return;
+  }
+  const last = splitter.finish();
+  if (last.lines.length > 0) yield last;
+}
+
+const READ_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A plain file's bytes in two buffers used in turn: while one chunk is split and decoded (used up before the next is
+ * asked for), the next is read into the other. A fresh 256 KiB buffer per chunk, as a read stream allocates, is
+ * memory mapped anew each time.
+ */
+async function* plainChunks(file: string): AsyncGenerator<Buffer> {
+  const handle = await open(file, 'r');
+  const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+  let next = 0;
+  let reading: Promise<{ bytesRead: number }> | undefined;
+  try {
+    reading = handle.read(buffers[next]!, 0, READ_CHUNK_BYTES, null);
+    for (;;) {
+      const { bytesRead } = await reading;
+      reading = undefined;
+      if (bytesRead === 0) return;
+      const chunk = buffers[next]!.subarray(0, bytesRead);
+      next ^= 1;
+      reading = handle.read(buffers[next]!, 0, READ_CHUNK_BYTES, null);
+      yield chunk;
+    }
+  } finally {
+    // a read ahead still running when the reader stops early: let it end before the file is closed
+    await reading?.catch(() => undefined);
+    await handle.close();
+  }
+}
+
+async function* gunzippedChunks(file: string): AsyncGenerator<Buffer> {
+  const raw = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+  const source: Readable = pipeline(raw, createGunzip(), () => {});
+  try {
+    yield* source as AsyncIterable<Buffer>;
   } finally {
     raw.destroy();
     source.destroy();
   }
-  const last = splitter.finish();
-  if (last.lines.length > 0) yield last;
 }
 
 /** One counted error for input that could not be read at all from some point on. */
