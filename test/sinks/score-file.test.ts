@@ -125,4 +125,25 @@ describe('ScoreFileWriter', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('reuses its buffers only once the file has them: many flushes with writes in flight keep every byte', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'azw-score-file-'));
+    try {
+      const file = path.join(dir, 'scores.ndjson');
+      const writer = new ScoreFileWriter(file);
+      const expected: string[] = [];
+      for (let i = 0; i < 40_000; i++) {
+        const record = scored({ uid: `C${i}`, origP: i % 65536, score: i / 3 });
+        writer.write(record);
+        expected.push(formatScoreLine(record));
+        // let write callbacks run (buffers come back) while later buffers are still being written
+        if (i % 97 === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (i % 1000 === 0) await writer.flush();
+      }
+      await writer.close();
+      expect(readFileSync(file).equals(Buffer.from(expected.join('')))).to.equal(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
