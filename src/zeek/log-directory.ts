@@ -1,5 +1,5 @@
 // Finds the log files of chosen streams in a zeekctl log directory (logs/YYYY-MM-DD/...) or a plain folder.
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { LogStream } from './record.js';
@@ -39,23 +39,38 @@ export async function findLogFiles(dir: string, options: LogDirectoryOptions): P
       list?.push(path.join(folder, name));
     }
   };
-  addFiles(dir, entries.filter((e) => e.isFile()).map((e) => e.name));
+  addFiles(dir, entries.filter((e) => e.kind === 'file').map((e) => e.name));
   const days = entries
-    .filter((e) => e.isDirectory() && DATE_FOLDER.test(e.name))
+    .filter((e) => e.kind === 'directory' && DATE_FOLDER.test(e.name))
     .map((e) => e.name)
     .filter((day) => (options.startDate === undefined || day >= options.startDate) && (options.endDate === undefined || day <= options.endDate))
     .sort();
   for (const day of days) {
     const folder = path.join(dir, day);
-    addFiles(folder, (await readEntries(folder)).filter((e) => e.isFile()).map((e) => e.name));
+    addFiles(folder, (await readEntries(folder)).filter((e) => e.kind === 'file').map((e) => e.name));
   }
   return found;
 }
 
-async function readEntries(dir: string) {
+/**
+ * A folder's entries as files, folders or neither. Symbolic links count as what they point to (a folder of links
+ * to archived logs is a common way to pick a training set); a broken link is neither.
+ */
+async function readEntries(dir: string): Promise<{ name: string; kind: 'file' | 'directory' | 'other' }[]> {
+  let entries;
   try {
-    return await readdir(dir, { withFileTypes: true });
+    entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     throw new UsageError(`cannot read log directory ${dir}: ${(err as Error).message}`);
   }
+  return Promise.all(
+    entries.map(async (e) => {
+      let kind: 'file' | 'directory' | 'other' = e.isFile() ? 'file' : e.isDirectory() ? 'directory' : 'other';
+      if (e.isSymbolicLink()) {
+        const target = await stat(path.join(dir, e.name)).catch(() => undefined);
+        kind = target?.isFile() ? 'file' : target?.isDirectory() ? 'directory' : 'other';
+      }
+      return { name: e.name, kind };
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 // findLogFiles on a temp zeekctl layout (day folders, rotated gzip files, current/) and on a plain folder.
 import { expect } from 'chai';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findLogFiles } from '../../src/zeek/log-directory.js';
 import { makeTempDir } from './temp-logs.js';
@@ -49,6 +49,21 @@ describe('zeek/log-directory', () => {
     expect(found.get('conn')!.map((f) => path.basename(f))).to.deep.equal(['conn.labeled.log', 'conn.log']);
     expect(found.get('dns')!.map((f) => path.basename(f))).to.deep.equal(['dns.json']);
     expect(found.get('ssl')!.map((f) => path.basename(f))).to.deep.equal(['ssl.log.gz']);
+  });
+
+  it('follows symbolic links to log files and day folders, skips broken ones and still skips current/', async () => {
+    const linked = path.join(temp.dir, 'linked');
+    mkdirSync(linked);
+    symlinkSync(path.join(temp.dir, 'plain', 'conn.log'), path.join(linked, 'conn.log'));
+    symlinkSync(path.join(temp.dir, 'logs', '2024-01-02'), path.join(linked, '2024-01-02'));
+    symlinkSync(path.join(temp.dir, 'logs', 'current'), path.join(linked, 'current'));
+    symlinkSync(path.join(temp.dir, 'nowhere.log'), path.join(linked, 'dns.log'));
+    const found = await findLogFiles(linked, { streams: ['conn', 'dns'] });
+    expect(found.get('conn')!.map((f) => path.relative(linked, f))).to.deep.equal([
+      'conn.log',
+      ...['00', '09', '10'].map((h) => `2024-01-02/conn.${h}:00:00-${h}:59:59.log.gz`),
+    ]);
+    expect(found.get('dns')!.map((f) => path.relative(linked, f))).to.deep.equal(['2024-01-02/dns.00:00:00-01:00:00.log.gz']);
   });
 
   it('rejects a malformed date and a missing directory with a UsageError', async () => {
