@@ -198,6 +198,7 @@ export function createOriginalFeaturizer(module: LogModule): Featurizer {
       checkIndex(index);
       return block.descriptions[index]!;
     },
+    valueText: () => undefined,
     display(index, value) {
       checkIndex(index);
       return block.display(index, value);

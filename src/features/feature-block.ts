@@ -11,6 +11,11 @@ export interface FeatureBlock {
   write(record: ZeekRecord, out: Float64Array, offset: number): void;
   /** a feature value in the analyst's unit (undoing log scaling), e.g. `412` or `1.5 s` */
   display(index: number, value: number): string;
+  /**
+   * The record's own value behind feature `index` where the column stands for many values and the record's value
+   * is in it (a categorical's `:other` or `:unseen`), as text: `1337`, `"gopher"`. Undefined otherwise.
+   */
+  valueText?(index: number, record: ZeekRecord): string | undefined;
   /** forget all per-host state (between training passes, or for a fresh live run) */
   reset(): void;
 }

@@ -156,6 +156,13 @@ export function categoricalBlock(prefix: string, field: CategoricalField, vocabu
       out[offset + vocabulary.slotOf(key(record))] = 1;
     },
     display: (_index, value) => displayValue('flag', value),
+    valueText(index, record) {
+      if (index !== vocabulary.otherSlot && index !== vocabulary.unseenSlot) return undefined;
+      const value = key(record);
+      // only for the column the value is in: a cold `:other` says nothing about the record's value
+      if (value === undefined || vocabulary.slotOf(value) !== index) return undefined;
+      return typeof value === 'number' ? String(value) : JSON.stringify(value);
+    },
     reset() {},
   };
 }
@@ -255,7 +262,7 @@ export function responderPortKey(record: ZeekRecord): CategoryValue | undefined 
   return numberKey(record, 'id.resp_p');
 }
 
-/** The concatenation of blocks, in order; describe/display/reset route to the owning block. */
+/** The concatenation of blocks, in order; describe/display/valueText/reset route to the owning block. */
 export class ComposedBlock implements FeatureBlock {
   readonly names: readonly string[];
   readonly descriptions: readonly string[];
@@ -288,6 +295,11 @@ export class ComposedBlock implements FeatureBlock {
   display(index: number, value: number): string {
     const block = this.blockOfColumn[index]!;
     return this.blocks[block]!.display(index - this.offsets[block]!, value);
+  }
+
+  valueText(index: number, record: ZeekRecord): string | undefined {
+    const block = this.blockOfColumn[index]!;
+    return this.blocks[block]!.valueText?.(index - this.offsets[block]!, record);
   }
 
   reset(): void {

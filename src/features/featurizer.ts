@@ -61,6 +61,8 @@ export interface Featurizer {
   describe(index: number): string;
   /** `value` of feature `index` in the analyst's unit (log scaling undone). */
   display(index: number, value: number): string;
+  /** The record's own value behind feature `index` if the column stands for many (see FeatureBlock.valueText). */
+  valueText(index: number, record: ZeekRecord): string | undefined;
   /** Clears per-host state (host-context block). */
   reset(): void;
   toState(): FeaturizerState;
@@ -132,6 +134,11 @@ class ModuleFeaturizer implements Featurizer {
   display(index: number, value: number): string {
     this.checkIndex(index);
     return index < this.recordWidth ? this.recordBlock.display(index, value) : this.hostBlock!.display(index - this.recordWidth, value);
+  }
+
+  valueText(index: number, record: ZeekRecord): string | undefined {
+    this.checkIndex(index);
+    return index < this.recordWidth ? this.recordBlock.valueText?.(index, record) : undefined;
   }
 
   reset(): void {

@@ -147,20 +147,33 @@ export class RecordScorer {
       const anomalous = score >= threshold;
       this.stats.scored++;
       if (anomalous) this.stats.anomalous++;
-      const top = anomalous || this.options.explainAll ? this.explain(model, rowViews[r]!) : [];
+      const top = anomalous || this.options.explainAll ? this.explain(model, rowViews[r]!, entry.record) : [];
       emit(scoredRecord(entry.stream, entry.record, score, threshold, tailProbability(score, model.calibration), anomalous, top, model.id));
     }
   }
 
-  private explain(model: LoadedModel, features: Float64Array): Contribution[] {
+  private explain(model: LoadedModel, features: Float64Array, record: ZeekRecord): Contribution[] {
     const { featurizer } = model;
     const explanation = model.kitnet.explain(features, featurizer.schema.names, this.options.topFeatures);
     return explanation.topFeatures.map((f) => ({
       feature: f.name,
-      says: `${featurizer.describe(f.index)}: ${featurizer.display(f.index, f.value)}, ${typical(model, f.index, f.lo, f.hi)}`,
+      says: explanationText(model, f.index, f.value, f.lo, f.hi, record),
       error: f.error,
     }));
   }
+}
+
+/**
+ * One contribution in plain words: `distinct responder ports in the last minute: 412, typical 1–3`. A column that
+ * stands for many values names the record's own (`responder port is a value never seen in training: 1337`), and
+ * says what training looked like only where that varied (an `:unseen` column was 0 on every training record).
+ */
+function explanationText(model: LoadedModel, index: number, value: number, lo: number, hi: number, record: ZeekRecord): string {
+  const { featurizer } = model;
+  const description = featurizer.describe(index);
+  const own = featurizer.valueText(index, record);
+  if (own !== undefined) return lo === hi ? `${description}: ${own}` : `${description}: ${own}, ${typical(model, index, lo, hi)}`;
+  return `${description}: ${featurizer.display(index, value)}, ${typical(model, index, lo, hi)}`;
 }
 
 /**

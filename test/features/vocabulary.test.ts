@@ -71,6 +71,14 @@ describe('vocabulary', () => {
       expect(oneHot(f, vectorOf(f, { ...base, user_agent: 'new/1' }), 'http.user_agent')).to.deep.equal(['http.user_agent:other']);
       expect(f.schema.names).to.not.include('http.user_agent:unseen');
       expect(f.describe(f.schema.names.indexOf('http.method:unseen'))).to.equal('request method is a value never seen in training');
+      // explanations name the record's own value, only for the column it is in
+      const at = (name: string) => f.schema.names.indexOf(name);
+      expect(f.valueText(at('http.method:unseen'), { ...base, method: 'DELETE' })).to.equal('"DELETE"');
+      expect(f.valueText(at('http.method:other'), { ...base, method: 'PUT' })).to.equal('"PUT"');
+      expect(f.valueText(at('http.method:other'), base)).to.equal(undefined);
+      expect(f.valueText(at('http.method:unseen'), { ...base, method: 'PUT' })).to.equal(undefined);
+      expect(f.valueText(at('http.method=GET'), base)).to.equal(undefined);
+      expect(f.valueText(at('http.resp_port:unseen'), { ...base, 'id.resp_p': 8080 })).to.equal('8080');
     }
     expect(reloaded.schema.hash).to.equal(featurizer.schema.hash);
     // without a row bound every value observed counts as seen

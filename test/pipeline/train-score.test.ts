@@ -113,8 +113,8 @@ describe('train → model files → score and infer (fixtures)', function () {
       expect(l.anomalous).to.equal(l.score >= l.threshold);
       if (l.anomalous) {
         expect(l.top!.length).to.be.greaterThan(0);
-        // every explanation compares the value with what training looked like
-        for (const t of l.top!) expect(t.says).to.match(/: .+, (in training|typical)/);
+        // every explanation compares the value with what training looked like, or names a value training never had
+        for (const t of l.top!) expect(t.says).to.match(/: .+, (in training|typical)|never seen in training: \S+$/);
       }
     }
     const dnsProto = lines.filter((l) => l.stream === 'dns').map((l) => l.proto);
@@ -127,6 +127,17 @@ describe('train → model files → score and infer (fixtures)', function () {
     expect(flagged('scan', 'conn')).to.be.greaterThan(0.9);
     const scanSays = lines.filter((l) => label.get(l.uid) === 'scan' && l.anomalous).flatMap((l) => l.top!.map((t) => t.says));
     expect(scanSays.some((s) => /distinct responder ports/.test(s)), 'a scan is explained by its distinct ports').to.equal(true);
+    // a port the training day never had is named in the words (the line's own port), not just flagged
+    let namedPorts = 0;
+    for (const l of lines.filter((line) => label.get(line.uid) === 'scan' && line.anomalous)) {
+      for (const t of l.top!) {
+        const port = /^responder port is a value never seen in training: (\d+)$/.exec(t.says)?.[1];
+        if (port === undefined) continue;
+        expect(Number(port)).to.equal(l['id.resp_p']);
+        namedPorts++;
+      }
+    }
+    expect(namedPorts, 'scan explanations naming a new port').to.be.greaterThan(10);
     expect(flagged('dns-tunnel', 'dns')).to.be.greaterThan(0.9);
     expect(flagged('ssh-guessing', 'ssh')).to.be.greaterThan(0.9);
     const benign = lines.filter((l) => !label.has(l.uid));
