@@ -16,7 +16,7 @@ import {
   type RecordFeatureContext,
   type RecordFeatureModule,
 } from './feature-parts.js';
-import { digitShare, log1pCount, logSeconds, readFlag, readNumber, readString, shannonEntropy } from './transforms.js';
+import { characterEntropy, digitShare, log1pCount, logSeconds, readFlag, readNumber, readString } from './transforms.js';
 
 const PREFIX = 'dns';
 
@@ -60,7 +60,7 @@ const QUERY_COLUMNS: readonly GroupColumn[] = [
   { name: 'query_length_log1p', description: 'length of the queried name', unit: 'count' },
   { name: 'query_labels_log1p', description: 'labels in the queried name', unit: 'count' },
   { name: 'query_longest_label_log1p', description: 'longest label of the queried name', unit: 'count' },
-  { name: 'query_entropy', description: 'character entropy of the queried name', unit: 'bits' },
+  { name: 'query_entropy', description: 'character entropy of the queried name (case ignored)', unit: 'bits' },
   { name: 'query_digit_share', description: 'share of digits in the queried name', unit: 'share' },
 ];
 const QUERY_MISSING: GroupColumn = { name: 'query_missing', description: 'no query name', unit: 'flag' };
@@ -84,7 +84,7 @@ function measureQuery(query: string, out: Float64Array, offset: number): void {
   out[offset] = log1pCount(query.length);
   out[offset + 1] = log1pCount(labels);
   out[offset + 2] = log1pCount(longest);
-  out[offset + 3] = shannonEntropy(query);
+  out[offset + 3] = characterEntropy(query, true);
   out[offset + 4] = digitShare(query);
 }
 

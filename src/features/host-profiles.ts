@@ -2,7 +2,8 @@
 // which keys are counted as distinct, which key identifies a "pair" for regularity, and the features read out.
 import type { LogModule, ZeekRecord } from '../zeek/record.js';
 import { combineHashes, hashInteger, hashText, hashTextRange } from './host-hash.js';
-import { characterEntropy, nameEnd, registeredDomainStart } from './host-dns-name.js';
+import { nameEnd, registeredDomainStart } from './host-dns-name.js';
+import { characterEntropy } from './transforms.js';
 
 /** How a feature is computed from one window's state, and so how it is displayed. */
 export type HostReadout =
@@ -183,7 +184,7 @@ const DNS: HostContextProfile = {
     }
     const end = nameEnd(query);
     values[2] = end;
-    values[3] = characterEntropy(query);
+    values[3] = characterEntropy(query, true);
     sketchKeys[0] = hashTextRange(query, 0, end);
     sketchKeys[1] = hashTextRange(query, registeredDomainStart(query, end), end);
     return -1;

@@ -15,7 +15,7 @@ import {
   type RecordFeatureContext,
   type RecordFeatureModule,
 } from './feature-parts.js';
-import { log1pCount, readLength, readNumber, readString, shannonEntropy } from './transforms.js';
+import { characterEntropy, log1pCount, readLength, readNumber, readString } from './transforms.js';
 
 const PREFIX = 'http';
 
@@ -125,7 +125,7 @@ function measureUri(uri: string, out: Float64Array, offset: number): void {
     }
   }
   out[offset] = log1pCount(uri.length);
-  out[offset + 1] = shannonEntropy(uri);
+  out[offset + 1] = characterEntropy(uri, false);
   out[offset + 2] = log1pCount(slashes);
   out[offset + 3] = log1pCount(params);
 }

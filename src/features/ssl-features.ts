@@ -13,7 +13,7 @@ import {
   type RecordFeatureContext,
   type RecordFeatureModule,
 } from './feature-parts.js';
-import { log1pCount, readFlag, readLength, readString, shannonEntropy } from './transforms.js';
+import { characterEntropy, log1pCount, readFlag, readLength, readString } from './transforms.js';
 
 const PREFIX = 'ssl';
 
@@ -73,7 +73,7 @@ const SSL_NUMERICS = [
   { name: 'last_alert_present', description: 'an alert was sent', unit: 'flag', value: (r: ZeekRecord) => (readString(r, 'last_alert') ? 1 : 0) },
   { name: 'server_name_present', description: 'client sent SNI', unit: 'flag', value: (r: ZeekRecord) => (readString(r, 'server_name') ? 1 : 0) },
   { name: 'server_name_length_log1p', description: 'length of the SNI name', unit: 'count', value: (r: ZeekRecord) => log1pCount(readString(r, 'server_name')?.length ?? 0) },
-  { name: 'server_name_entropy', description: 'character entropy of the SNI name', unit: 'bits', value: (r: ZeekRecord) => shannonEntropy(readString(r, 'server_name') ?? '') },
+  { name: 'server_name_entropy', description: 'character entropy of the SNI name (case ignored)', unit: 'bits', value: (r: ZeekRecord) => characterEntropy(readString(r, 'server_name') ?? '', true) },
   { name: 'sni_matches_cert', description: 'SNI matches the server certificate', unit: 'flag', value: (r: ZeekRecord) => (readFlag(r, 'sni_matches_cert') === 1 ? 1 : 0) },
   { name: 'sni_mismatch', description: 'SNI does not match the server certificate', unit: 'flag', value: (r: ZeekRecord) => (readFlag(r, 'sni_matches_cert') === 0 ? 1 : 0) },
   {

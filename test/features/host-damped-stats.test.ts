@@ -1,10 +1,11 @@
 // The numeric building blocks of host context: decay, damped moments, sliding distinct counts,
-// hashing, and DNS name entropy / registered domain.
+// hashing, and DNS name entropy (case folded, as host context uses it) / registered domain.
 import { expect } from 'chai';
 import { dampedMean, dampedRatePerSecond, dampedStd, decayFactor, windowLabel } from '../../src/features/damped-stats.js';
 import { clearDistinct, DISTINCT_WINDOW_STATE, estimateDistinct, linearCountingEstimate, markDistinct } from '../../src/features/damped-distinct.js';
 import { hashInteger, hashText, hashTextRange } from '../../src/features/host-hash.js';
-import { characterEntropy, nameEnd, registeredDomainStart } from '../../src/features/host-dns-name.js';
+import { nameEnd, registeredDomainStart } from '../../src/features/host-dns-name.js';
+import { characterEntropy } from '../../src/features/transforms.js';
 
 describe('damped statistics', () => {
   it('decays by 2^(−Δt/h), and not at all for Δt ≤ 0 or NaN', () => {
@@ -136,14 +137,14 @@ describe('hashes', () => {
 
 describe('DNS names', () => {
   it('gives random labels high character entropy and plain names low', () => {
-    expect(characterEntropy('')).to.equal(0);
-    expect(characterEntropy('aaaa')).to.equal(0);
-    expect(characterEntropy('abcd')).to.be.closeTo(2, 1e-12);
-    expect(characterEntropy('ABcd')).to.be.closeTo(2, 1e-12);
-    expect(characterEntropy('147901b8d3df9cc46c59d600078b3316ce.biillpi.com')).to.be.greaterThan(3.8);
-    expect(characterEntropy('www.google.com')).to.be.below(3);
+    expect(characterEntropy('', true)).to.equal(0);
+    expect(characterEntropy('aaaa', true)).to.equal(0);
+    expect(characterEntropy('abcd', true)).to.be.closeTo(2, 1e-12);
+    expect(characterEntropy('ABcd', true)).to.be.closeTo(2, 1e-12);
+    expect(characterEntropy('147901b8d3df9cc46c59d600078b3316ce.biillpi.com', true)).to.be.greaterThan(3.8);
+    expect(characterEntropy('www.google.com', true)).to.be.below(3);
     // state does not leak between calls
-    expect(characterEntropy('abcd')).to.be.closeTo(2, 1e-12);
+    expect(characterEntropy('abcd', true)).to.be.closeTo(2, 1e-12);
   });
 
   it('finds the registered domain, with country second levels', () => {
