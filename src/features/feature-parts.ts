@@ -161,10 +161,22 @@ export function categoricalBlock(prefix: string, field: CategoricalField, vocabu
       const value = key(record);
       // only for the column the value is in: a cold `:other` says nothing about the record's value
       if (value === undefined || vocabulary.slotOf(value) !== index) return undefined;
-      return typeof value === 'number' ? String(value) : JSON.stringify(value);
+      return typeof value === 'number' ? String(value) : JSON.stringify(shortened(value));
     },
     reset() {},
   };
+}
+
+/** Longest value an explanation quotes: a method or algorithm name comes from the wire, and may be any length. */
+const MAX_QUOTED_CHARACTERS = 64;
+
+function shortened(text: string): string {
+  if (text.length <= MAX_QUOTED_CHARACTERS) return text;
+  let end = MAX_QUOTED_CHARACTERS - 1;
+  // never cut a surrogate pair in two
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }
 
 /** Presence flags for letters of a history string (Zeek: upper case = originator, lower = responder). */

@@ -79,6 +79,10 @@ describe('vocabulary', () => {
       expect(f.valueText(at('http.method:unseen'), { ...base, method: 'PUT' })).to.equal(undefined);
       expect(f.valueText(at('http.method=GET'), base)).to.equal(undefined);
       expect(f.valueText(at('http.resp_port:unseen'), { ...base, 'id.resp_p': 8080 })).to.equal('8080');
+      // a value from the wire is quoted short, whole characters only
+      const long = f.valueText(at('http.method:unseen'), { ...base, method: `${'X'.repeat(62)}😀${'Y'.repeat(500)}` })!;
+      expect(long).to.equal(`"${'X'.repeat(62)}…"`);
+      expect(f.valueText(at('http.method:unseen'), { ...base, method: 'M'.repeat(64) })).to.equal(`"${'M'.repeat(64)}"`);
     }
     expect(reloaded.schema.hash).to.equal(featurizer.schema.hash);
     // without a row bound every value observed counts as seen
