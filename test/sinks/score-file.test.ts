@@ -104,7 +104,15 @@ describe('ScoreFileWriter', () => {
           probability: i % 13 === 0 ? Number.POSITIVE_INFINITY : 1 / (i + 1),
           anomalous: i % 5 === 0,
           // every 500th line is far longer than the writer's buffer, so it must grow rather than overrun
-          top: i % 5 === 0 ? [{ feature: 'conn.duration_log', says: `duration: ${i} s, typical 1–3 ≤ ${'x'.repeat(i % 500 === 0 ? 100_000 : 10)}`, error: 1 }] : [],
+          // explanations plain ASCII, with non-ASCII, with escapes, one or two of them
+          top:
+            i % 5 === 0
+              ? [
+                  { feature: 'conn.duration_log', says: `duration: ${i} s, typical 1–3 ≤ ${'x'.repeat(i % 500 === 0 ? 100_000 : 10)}`, error: 1 },
+                  ...(i % 3 === 0 ? [{ feature: 'conn.resp_port:unseen', says: `responder port is a value never seen in training: ${i}`, error: 0.5 }] : []),
+                  ...(i % 7 === 0 ? [{ feature: 'http.method:unseen', says: `request method is a value never seen in training: "G\u0001\n${uids[i % uids.length]}"`, error: 0.2 }] : []),
+                ]
+              : [],
         });
         if (i % 100 === 50) {
           // lines formatted elsewhere (a scoring worker) arrive as text and keep their place
