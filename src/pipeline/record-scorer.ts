@@ -66,6 +66,14 @@ interface StreamSlot {
   rowViews: Float64Array[];
   scores: Float64Array;
   rejected: Uint8Array;
+  /** typical() per feature, made at its first explanation: the training range and mean of a model do not change */
+  typicalTexts: (TypicalText | undefined)[];
+}
+
+interface TypicalText {
+  readonly lo: number;
+  readonly hi: number;
+  readonly text: string;
 }
 
 export class RecordScorer {
@@ -88,6 +96,7 @@ export class RecordScorer {
       rowViews: Array.from({ length: ROWS_AT_ONCE }, (_, r) => rows.subarray(r * width, (r + 1) * width)),
       scores: new Float64Array(ROWS_AT_ONCE),
       rejected: new Uint8Array(ROWS_AT_ONCE),
+      typicalTexts: new Array<TypicalText | undefined>(width),
     });
   }
 
@@ -147,19 +156,23 @@ export class RecordScorer {
       const anomalous = score >= threshold;
       this.stats.scored++;
       if (anomalous) this.stats.anomalous++;
-      const top = anomalous || this.options.explainAll ? this.explain(model, rowViews[r]!, entry.record) : [];
+      const top = anomalous || this.options.explainAll ? this.explain(slot, rowViews[r]!, entry.record) : [];
       emit(scoredRecord(entry.stream, entry.record, score, threshold, tailProbability(score, model.calibration), anomalous, top, model.id));
     }
   }
 
-  private explain(model: LoadedModel, features: Float64Array, record: ZeekRecord): Contribution[] {
+  private explain(slot: StreamSlot, features: Float64Array, record: ZeekRecord): Contribution[] {
+    const { model } = slot;
     const { featurizer } = model;
     const explanation = model.kitnet.explain(features, featurizer.schema.names, this.options.topFeatures);
-    return explanation.topFeatures.map((f) => ({
-      feature: f.name,
-      says: explanationText(model, f.index, f.value, f.lo, f.hi, record),
-      error: f.error,
-    }));
+    return explanation.topFeatures.map((f) => {
+      let known = slot.typicalTexts[f.index];
+      if (known === undefined || known.lo !== f.lo || known.hi !== f.hi) {
+        known = { lo: f.lo, hi: f.hi, text: typical(model, f.index, f.lo, f.hi) };
+        slot.typicalTexts[f.index] = known;
+      }
+      return { feature: f.name, says: explanationText(model, f.index, f.value, f.lo === f.hi, known.text, record), error: f.error };
+    });
   }
 }
 
@@ -168,12 +181,12 @@ export class RecordScorer {
  * stands for many values names the record's own (`responder port is a value never seen in training: 1337`), and
  * says what training looked like only where that varied (an `:unseen` column was 0 on every training record).
  */
-function explanationText(model: LoadedModel, index: number, value: number, lo: number, hi: number, record: ZeekRecord): string {
+function explanationText(model: LoadedModel, index: number, value: number, constant: boolean, typicalText: string, record: ZeekRecord): string {
   const { featurizer } = model;
   const description = featurizer.describe(index);
   const own = featurizer.valueText(index, record);
-  if (own !== undefined) return lo === hi ? `${description}: ${own}` : `${description}: ${own}, ${typical(model, index, lo, hi)}`;
-  return `${description}: ${featurizer.display(index, value)}, ${typical(model, index, lo, hi)}`;
+  if (own !== undefined) return constant ? `${description}: ${own}` : `${description}: ${own}, ${typicalText}`;
+  return `${description}: ${featurizer.display(index, value)}, ${typicalText}`;
 }
 
 /**
