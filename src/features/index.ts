@@ -10,3 +10,4 @@ export {
 } from './featurizer.js';
 export { DEFAULT_LOCAL_NETS, LocalNetworks, parseLocalNets } from './local-networks.js';
 export { FEATURE_SCHEMA_VERSION, FeatureSchemaMismatchError, type FeatureSchema } from './schema.js';
+export { MAX_SEEN_VALUES } from './vocabulary.js';

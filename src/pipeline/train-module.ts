@@ -6,7 +6,7 @@
 // of the calibration part.
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../errors.js';
-import { VocabularyLearner, type FeaturizerOptions } from '../features/index.js';
+import { MAX_SEEN_VALUES, VocabularyLearner, type FeaturizerOptions } from '../features/index.js';
 import { KitNET, calibrateThreshold, DEFAULT_KITNET_OPTIONS, type KitNETOptions } from '../kitnet/index.js';
 import { logNormalThreshold } from '../kitnet/threshold.js';
 import type { ModelContents } from '../model/model-file.js';
@@ -199,6 +199,11 @@ export async function trainFromSource(
   onProgress({ module, phase: 'done', done: total, total });
   const notes = [...plan.notes];
   if (rejected > 0) notes.push(`${rejected} calibration records were refused by the engine (non-finite features)`);
+  const featurizerState = featurizer.toState();
+  const varied = Object.entries(featurizerState.seenValues).filter(([, seen]) => seen === null).map(([field]) => field);
+  if (varied.length > 0) {
+    notes.push(`${varied.join(', ')}: more than ${MAX_SEEN_VALUES} distinct values in training, so a value never seen before is not told apart from a rare one there`);
+  }
   return {
     summary,
     notes,
@@ -221,7 +226,7 @@ export async function trainFromSource(
         createdAt: new Date().toISOString(),
         packageVersion: packageVersion(),
       },
-      featurizer: featurizer.toState(),
+      featurizer: featurizerState,
       kitnet: kitnet.toState(),
       featureMeans: featureSums.map((sum) => sum / plan.trainRows),
     },

@@ -10,7 +10,9 @@ import { normalUpperQuantile } from '../../src/kitnet/index.js';
 import { loadScoringModel, restoreModel } from '../../src/model/loaded-model.js';
 import { decodeModel, encodeModel, modelPath } from '../../src/model/model-file.js';
 import { RecordScorer } from '../../src/pipeline/record-scorer.js';
-import { chooseGracePeriods, trainModule } from '../../src/pipeline/train-module.js';
+import { chooseGracePeriods, trainFromSource, trainModule, type TrainingSource } from '../../src/pipeline/train-module.js';
+import { MAX_SEEN_VALUES } from '../../src/features/index.js';
+import type { LogEntry } from '../../src/zeek/index.js';
 import { findLogFiles, readLogFile } from '../../src/zeek/index.js';
 import { repoRoot } from '../support/shared-data.js';
 
@@ -242,6 +244,31 @@ describe('grace periods chosen from the data', () => {
   });
   it('refuses to train on a handful of records', () => {
     expect(() => chooseGracePeriods(50, { calibrationFraction: 0.1, kitnet: {} })).to.throw(/at least/);
+  });
+});
+
+describe('unseen values and fields too varied for them', () => {
+  /** conn records over an hour; responder ports cycle through `ports` distinct values */
+  const connSource = (ports: number): TrainingSource =>
+    async function* () {
+      for (let i = 0; i < 6000; i++) {
+        const entry: LogEntry = {
+          stream: 'conn',
+          source: { file: 'made-up', line: i + 1 },
+          record: { ts: 1.7e9 + i * 0.6, uid: `C${i}`, 'id.orig_h': `10.0.0.${i % 50}`, 'id.orig_p': 40000 + (i % 1000), 'id.resp_h': '10.0.1.1',
+            'id.resp_p': 1 + (i % ports), proto: 'tcp', conn_state: 'SF', duration: 0.1 + (i % 7) / 10, orig_bytes: 100 + (i % 13), resp_bytes: 200 },
+        };
+        yield entry;
+      }
+    };
+
+  it('says which fields had too many distinct training values to tell a new value from a rare one', async () => {
+    const varied = await trainFromSource('CONN', connSource(MAX_SEEN_VALUES + 500), ['made-up']);
+    expect(varied.notes.join('\n')).to.match(new RegExp(`resp_port: more than ${MAX_SEEN_VALUES} distinct values`));
+    expect(varied.contents.featurizer.seenValues['resp_port']).to.equal(null);
+    const narrow = await trainFromSource('CONN', connSource(40), ['made-up']);
+    expect(narrow.notes.join('\n')).to.not.match(/distinct values in training/);
+    expect(narrow.contents.featurizer.seenValues['resp_port']).to.have.length.above(0);
   });
 });
 
