@@ -109,18 +109,12 @@ export class LogLineParser {
  * `options.summary` and the read goes on (or ends) quietly; only records of the five scored streams are yielded.
  */
 export async function* readLogFile(file: string, options: ReadOptions = {}): AsyncGenerator<LogEntry> {
-  const summary = options.summary ?? new ReadSummary();
-  const parser = new LogLineParser(file, summary, options.stream);
-  for await (const batch of readLineBatches(file, { summary, signal: options.signal })) {
-    // lazily, so a consumer that stops early has not had later lines parsed and counted
-    yield* entriesOfLines(parser, batch);
-    if (options.signal?.aborted) return;
-  }
+  for await (const entries of readLogFileBatches(file, options)) yield* entries;
 }
 
 /**
- * The same records as readLogFile, in arrays of up to BATCH_ENTRIES from one read chunk (never empty; a chunk's
- * lines are parsed, and counted in the summary, as its arrays are taken). For throughput:
+ * The records of a log file (see readLogFile) in arrays of up to BATCH_ENTRIES from one read chunk (never empty; a
+ * chunk's lines are parsed, and counted in the summary, as its arrays are taken). For throughput:
  * every async-generator step costs a promise and a trip through the microtask queue, which per record was a
  * visible share of `score`; per chunk it is nothing.
  */
@@ -130,7 +124,6 @@ export async function* readLogFileBatches(file: string, options: ReadOptions = {
   for await (const batch of readLineBatches(file, { summary, signal: options.signal })) {
     const { lines, firstLine } = batch;
     let entries: LogEntry[] = [];
-    // entriesOfLines written out: a generator step per record cost more than the loop
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i];
       if (text === null || text === undefined) continue;
@@ -152,14 +145,3 @@ export async function* readLogFileBatches(file: string, options: ReadOptions = {
  * use, the batch being scored: a read chunk's ~1,700 TSV records made each collection several times dearer.
  */
 const BATCH_ENTRIES = 256;
-
-/** The records of one chunk of lines (null marks a line the line reader already counted as bad). */
-function* entriesOfLines(parser: LogLineParser, batch: { lines: readonly (string | null)[]; firstLine: number }): Generator<LogEntry> {
-  const { lines, firstLine } = batch;
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i];
-    if (text === null || text === undefined) continue;
-    const entry = parser.parse(text, firstLine + i);
-    if (entry !== undefined) yield entry;
-  }
-}
